@@ -1,0 +1,331 @@
+"""Writes on users, memberships, passwords and API tokens. Each is atomic and audited."""
+
+import datetime
+import secrets
+import string
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from edubureau.audit import services as audit
+from edubureau.audit.choices import LoginEventKind
+from edubureau.common.errors import ForbiddenError, NotFoundError, ServiceError
+from edubureau.org.choices import UnitKind
+from edubureau.org.models import OrgGroup, OrgUnit
+
+from . import scope
+from .choices import RoleScope
+from .models import ApiToken, Membership, PasswordHistory, Role, User, hash_token_secret
+
+USER_FIELDS = ("username", "real_name", "phone", "email", "unit", "is_active", "must_change_password")
+
+
+def _validation_to_service(exc):
+    if hasattr(exc, "error_dict"):
+        details = {
+            field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()
+        }
+        first_field = next(iter(details))
+        return ServiceError(details[first_field][0], field=first_field, details=details)
+    return ServiceError("；".join(exc.messages))
+
+
+def _require_manage(actor, unit):
+    """The actor manages users on `unit`; otherwise the unit is as good as missing."""
+    if unit is None or not scope.user_can(actor, "users.manage", unit):
+        raise NotFoundError("未找到该单位，或您无权管理该单位的用户。")
+
+
+def _require_manageable_user(actor, user):
+    if user.unit_id is None or not scope.user_can(actor, "users.manage", user.unit):
+        raise NotFoundError("未找到该用户，或您无权管理该用户。")
+
+
+def generate_temporary_password():
+    """A password that passes the policy: letters of both cases, digits and a symbol."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        body = "".join(secrets.choice(alphabet) for _ in range(10))
+        candidate = body + secrets.choice("@#%+=") + secrets.choice(string.digits)
+        if any(c.islower() for c in body) and any(c.isupper() for c in body):
+            return candidate
+
+
+def _save_password(user, raw, *, must_change):
+    if user.password and user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password)
+    user.set_password(raw)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = must_change
+
+
+@transaction.atomic
+def user_create(*, actor, unit, username, real_name, phone="", email="", password=None, channel=None):
+    """Create a user in a unit the actor manages. Returns (user, temporary password or None)."""
+    _require_manage(actor, unit)
+    user = User(
+        username=(username or "").strip(), real_name=(real_name or "").strip(), phone=phone, email=email
+    )
+    user.unit = unit
+    temporary = None
+    if password is None:
+        temporary = password = generate_temporary_password()
+    try:
+        user.full_clean(exclude=["password"])
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise _validation_to_service(exc) from None
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = True
+    user.save()
+    audit.record(actor=actor, action="user.create", obj=user, channel=channel)
+    return user, temporary
+
+
+@transaction.atomic
+def user_update(*, actor, user, version=None, channel=None, **changes):
+    """Change a user's name, phone, email, unit or active flag. A stale version is refused."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_manageable_user(actor, user)
+    user.check_version(version)
+    unknown = set(changes) - set(USER_FIELDS)
+    if unknown:
+        raise ServiceError(f"不能修改这些字段：{'、'.join(sorted(unknown))}")
+    before = audit.snapshot(user)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if "unit" in changes:
+        _require_manage(actor, user.unit)  # a user cannot be moved out of the actor's scope
+    if user.pk == actor.pk and changes.get("is_active") is False:
+        raise ServiceError("不能停用自己的账号。", field="is_active")
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise _validation_to_service(exc) from None
+    user.bump_version()
+    user.save()
+    audit.record(actor=actor, action="user.update", obj=user, before=before, channel=channel)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor, user, active, reason="", channel=None):
+    if not active and not reason.strip():
+        raise ServiceError("停用账号须填写原因。", field="reason")
+    user = user_update(actor=actor, user=user, is_active=active, channel=channel)
+    if reason:
+        audit.record(
+            actor=actor,
+            action="user.activate" if active else "user.deactivate",
+            obj=user,
+            after={},
+            note=reason,
+            channel=channel,
+        )
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor, user, channel=None):
+    """Give the user a temporary password that must be changed at the next sign-in."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _require_manageable_user(actor, user)
+    temporary = generate_temporary_password()
+    _save_password(user, temporary, must_change=True)
+    user.bump_version()
+    user.save()
+    audit.record(
+        actor=actor,
+        action="user.reset_password",
+        obj=user,
+        after={"must_change_password": True},
+        channel=channel,
+    )
+    return temporary
+
+
+@transaction.atomic
+def user_unlock(*, actor, user, channel=None):
+    """Lift a lock-out early (logged as an unlock in the login log)."""
+    _require_manageable_user(actor, user)
+    audit.record_login(kind=LoginEventKind.UNLOCK, username=user.username, user=user, channel=channel)
+    audit.record(actor=actor, action="user.unlock", obj=user, after={}, channel=channel)
+
+
+@transaction.atomic
+def password_change(*, user, old_password, new_password, channel=None):
+    """The user changes their own password (also the forced change after a reset)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise ServiceError("原密码不正确。", field="old_password")
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ServiceError(
+            exc.messages[0], field="new_password", details={"new_password": exc.messages}
+        ) from None
+    _save_password(user, new_password, must_change=False)
+    user.bump_version()
+    user.save()
+    audit.record(
+        actor=user,
+        action="user.change_password",
+        obj=user,
+        after={"must_change_password": False},
+        channel=channel,
+    )
+    return user
+
+
+def _check_grant_allowed(actor, role, unit=None, group=None):
+    """No escalation: the actor manages users there and holds every permission the role grants."""
+    if unit is not None:
+        _require_manage(actor, unit)
+        missing = role.permission_set - scope.user_perms_on(actor, unit)
+    else:
+        member_units = list(group.members.all())
+        if not member_units:
+            raise ServiceError("该分组还没有成员单位。", field="group")
+        for member in member_units:
+            _require_manage(actor, member)
+        missing = set().union(*(role.permission_set - scope.user_perms_on(actor, u) for u in member_units))
+    if missing:
+        raise ForbiddenError(f"您不能授予超出自身权限的角色“{role.name}”。")
+
+
+@transaction.atomic
+def membership_grant(*, actor, user, role, unit=None, group=None, department=None, title="", channel=None):
+    """Give `user` the role on a unit (and its subtree) or on a group."""
+    _require_manageable_user(actor, user)
+    if role.scope == RoleScope.UNIT and (unit is None or group is not None):
+        raise ServiceError(f"角色“{role.name}”须授予在单位上。", field="unit")
+    if role.scope == RoleScope.GROUP and (group is None or unit is not None):
+        raise ServiceError(f"角色“{role.name}”须授予在分组（如督学责任区）上。", field="group")
+    if role.needs_department:
+        if department is None or department.kind != UnitKind.DEPARTMENT:
+            raise ServiceError(f"角色“{role.name}”须指定所在科室。", field="department")
+    elif department is not None:
+        raise ServiceError("只有科室人员需要指定科室。", field="department")
+    _check_grant_allowed(actor, role, unit=unit, group=group)
+    exists = Membership.objects.current().filter(user=user, role=role, unit=unit, group=group).exists()
+    if exists:
+        raise ServiceError(f"{user.real_name}已在该处拥有角色“{role.name}”。", field="role")
+    membership = Membership.objects.create(
+        user=user, role=role, unit=unit, group=group, department=department, title=title
+    )
+    audit.record(
+        actor=actor,
+        action="membership.grant",
+        obj=membership,
+        unit=user.unit,
+        object_label=str(membership),
+        channel=channel,
+    )
+    scope.forget(user)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor, membership, channel=None):
+    """End a role assignment. The row stays as history."""
+    membership = Membership.objects.select_for_update().select_related("user", "role").get(pk=membership.pk)
+    _require_manageable_user(actor, membership.user)
+    if membership.ended_at is not None:
+        raise ServiceError("该授权已经结束。")
+    if membership.unit_id:
+        _check_grant_allowed(actor, membership.role, unit=membership.unit)
+    else:
+        _check_grant_allowed(actor, membership.role, group=membership.group)
+    if membership.user_id == actor.pk and "users.manage" in membership.role.permission_set:
+        raise ServiceError("不能撤销自己的管理员角色，请由上级管理员操作。")
+    before = audit.snapshot(membership)
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["ended_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="membership.end",
+        obj=membership,
+        before=before,
+        unit=membership.user.unit,
+        channel=channel,
+    )
+    scope.forget(membership.user)
+    return membership
+
+
+def grantable_roles(actor, unit):
+    """Roles the actor may give on this unit (no escalation)."""
+    perms = scope.user_perms_on(actor, unit) if unit else set()
+    if "users.manage" not in perms:
+        return []
+    return [r for r in Role.objects.all() if r.permission_set <= perms]
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def token_create(*, actor, name, days=None, channel=None):
+    """A new personal token. Returns (token, full text). The text is shown once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("请填写令牌用途。", field="name")
+    if len(name) > 60:
+        raise ServiceError("令牌用途不能超过60个字符。", field="name")
+    days = settings.EDUBUREAU_API_TOKEN_DAYS if days is None else int(days)
+    if not 1 <= days <= 366:
+        raise ServiceError("有效期应在1到366天之间。", field="days")
+    key, secret, text = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name,
+        key=key,
+        secret_hash=hash_token_secret(secret),
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
+    audit.record(actor=actor, action="token.create", obj=token, unit=actor.unit, channel=channel)
+    return token, text
+
+
+@transaction.atomic
+def token_revoke(*, actor, token, channel=None):
+    if token.user_id != actor.pk:
+        raise NotFoundError()
+    if token.revoked_at:
+        raise ServiceError("该令牌已吊销。")
+    before = audit.snapshot(token)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor, action="token.revoke", obj=token, before=before, unit=actor.unit, channel=channel
+    )
+    return token
+
+
+def token_authenticate(text):
+    """The user behind a token text, or None when it is unknown, expired, revoked or malformed."""
+    try:
+        prefix, key, secret = (text or "").split("_", 2)
+    except ValueError:
+        return None
+    if prefix != "ebt" or not key or not secret:
+        return None
+    token = ApiToken.objects.usable().select_related("user", "user__unit").filter(key=key).first()
+    if token is None or not secrets.compare_digest(token.secret_hash, hash_token_secret(secret)):
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def groups_for_grant(actor):
+    return OrgGroup.objects.visible_to(actor, "users.manage")
+
+
+def units_for_grant(actor):
+    return OrgUnit.objects.visible_to(actor, "users.manage")
