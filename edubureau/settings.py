@@ -212,4 +212,7 @@ LOGGING = {
 # Trust the first address in X-Forwarded-For (only behind your own reverse proxy).
 EDUBUREAU_TRUST_X_FORWARDED_FOR = env_bool("EDUBUREAU_TRUST_X_FORWARDED_FOR", False)
 
+# The name shown in the header, the title bar and generated documents.
+EDUBUREAU_SITE_NAME = env("EDUBUREAU_SITE_NAME", "教育局工作平台")
+
 SILENCED_SYSTEM_CHECKS = []
