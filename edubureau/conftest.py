@@ -13,6 +13,15 @@ from edubureau.common.factories import OrgGroupFactory, OrgUnitFactory, SchoolFa
 from edubureau.org.choices import UnitKind
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests render templates without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def county(db):
     class County:
