@@ -15,7 +15,8 @@ from edubureau.org.choices import UnitKind
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
-    """Tests render templates without a collectstatic manifest."""
+    """Tests render templates without a collectstatic manifest, and hash passwords cheaply."""
+    settings.PASSWORD_HASHERS = ["edubureau.common.factories.FastArgon2PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -151,6 +151,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "edubureau_session"
 CSRF_COOKIE_NAME = "edubureau_csrftoken"
+# A Chinese page for CSRF failures (a form left open too long, or a post from another site).
+CSRF_FAILURE_VIEW = "edubureau.web.views.csrf_failure"
 
 # Set EDUBUREAU_SECURE=1 when the site is served over HTTPS (production). Turns on secure cookies,
 # HSTS and the redirect to HTTPS; a proxy in front must set X-Forwarded-Proto.

@@ -43,11 +43,11 @@ def main():
     parser.add_argument("--width", type=int, default=1366)
     parser.add_argument("--height", type=int, default=900)
     args = parser.parse_args()
+    user = User.objects.get(username=args.user) if args.user else None
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": args.width, "height": args.height}, locale="zh-CN")
-        if args.user:
-            user = User.objects.get(username=args.user)
+        if user is not None:
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
             session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]

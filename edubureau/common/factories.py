@@ -3,6 +3,7 @@
 import itertools
 
 import factory
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from edubureau.accounts.models import Membership, Role, User
 from edubureau.org.choices import GroupKind, UnitKind
@@ -90,3 +91,11 @@ def make_user(role_code, *, unit, username=None, group=None, department=None, **
     user = UserFactory(unit=unit, **kwargs)
     grant(user, role_code, unit=None if group else unit, group=group, department=department)
     return user
+
+
+class FastArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 with minimal cost, for tests only (set in conftest). Production keeps Django's defaults."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1

@@ -34,7 +34,9 @@ def test_deploy_check_complains_when_https_settings_are_missing():
     assert result.returncode != 0
 
 
-def test_site_speaks_simplified_chinese_in_shanghai_time(settings):
-    assert settings.LANGUAGE_CODE == "zh-hans"
-    assert settings.TIME_ZONE == "Asia/Shanghai"
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+def test_site_speaks_simplified_chinese_in_shanghai_time_and_hashes_with_argon2():
+    from edubureau import settings as production
+
+    assert production.LANGUAGE_CODE == "zh-hans"
+    assert production.TIME_ZONE == "Asia/Shanghai"
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

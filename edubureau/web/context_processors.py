@@ -2,14 +2,26 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from edubureau.accounts.scope import user_grants, user_has_perm
+from edubureau.accounts.security import password_expired
 
 from .navigation import NAV_ITEMS
 
 
 def navigation(request):
+    """Site name for everyone; for a signed-in user the side navigation their permissions allow."""
+    base = {
+        "site_name": settings.EDUBUREAU_SITE_NAME,
+        "session_idle_minutes": settings.EDUBUREAU_SESSION_IDLE_MINUTES,
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"site_name": settings.EDUBUREAU_SITE_NAME}
+        return base
+    roles = sorted({g.membership.role.name for g in user_grants(user)})
+    base["user_roles"] = roles
+    if getattr(user, "must_change_password", False) or password_expired(user):
+        # Every other page redirects to the password change until it is done: show no dead links.
+        base["nav_sections"] = {}
+        return base
     sections = {}
     current = request.path
     for item in NAV_ITEMS:
@@ -21,10 +33,5 @@ def navigation(request):
             continue  # an app whose pages are not wired yet
         active = current == url if url == "/" else current.startswith(url)
         sections.setdefault(item.section, []).append({"item": item, "url": url, "active": active})
-    roles = sorted({g.membership.role.name for g in user_grants(user)})
-    return {
-        "site_name": settings.EDUBUREAU_SITE_NAME,
-        "nav_sections": sections,
-        "user_roles": roles,
-        "session_idle_minutes": settings.EDUBUREAU_SESSION_IDLE_MINUTES,
-    }
+    base["nav_sections"] = sections
+    return base
