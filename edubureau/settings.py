@@ -192,7 +192,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded files live outside the static root and are served only through scoped views.
 MEDIA_ROOT = Path(env("EDUBUREAU_MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
-MEDIA_URL = None
+# Never routed: uploads are served only through scoped views (the value is required by Django).
+MEDIA_URL = "/media/"
 
 CACHES = {
     "default": (

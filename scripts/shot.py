@@ -66,6 +66,7 @@ def main():
             )
         page = context.new_page()
         response = page.goto(args.base + args.path)
+        page.wait_for_load_state("networkidle")
         page.screenshot(path=args.out, full_page=True)
         print(f"{response.status if response else '?'} {args.base + args.path} -> {args.out}")
         browser.close()

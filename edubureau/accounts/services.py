@@ -44,12 +44,30 @@ def _require_manageable_user(actor, user):
         raise NotFoundError("未找到该用户，或您无权管理该用户。")
 
 
+def _require_covers_roles(actor, user):
+    """The actor could have granted every role the user holds: otherwise a school admin could take over
+    (reset the password of) an account that also holds a role elsewhere, e.g. a principal who is a
+    part-time supervisor, and with it that role."""
+    for m in user.memberships.current().select_related("role", "unit", "group"):
+        try:
+            _check_grant_allowed(actor, m.role, unit=m.unit, group=None if m.unit_id else m.group)
+        except ServiceError:
+            where = m.unit or m.group
+            raise ForbiddenError(
+                f"{user.real_name}还在“{where}”拥有“{m.role.name}”角色，超出您的管理范围，请由上级管理员操作。"
+            ) from None
+
+
+# Characters easily confused when a temporary password is read out or copied by hand (0/O, 1/l/I) are left out.
+_TEMPORARY_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0OoIl1")
+
+
 def generate_temporary_password():
     """A password that passes the policy: letters of both cases, digits and a symbol."""
-    alphabet = string.ascii_letters + string.digits
+    alphabet = _TEMPORARY_ALPHABET
     while True:
         body = "".join(secrets.choice(alphabet) for _ in range(10))
-        candidate = body + secrets.choice("@#%+=") + secrets.choice(string.digits)
+        candidate = body + secrets.choice("@#%+=") + secrets.choice("23456789")
         if any(c.islower() for c in body) and any(c.isupper() for c in body):
             return candidate
 
@@ -63,8 +81,24 @@ def _save_password(user, raw, *, must_change):
 
 
 @transaction.atomic
-def user_create(*, actor, unit, username, real_name, phone="", email="", password=None, channel=None):
-    """Create a user in a unit the actor manages. Returns (user, temporary password or None)."""
+def user_create(
+    *,
+    actor,
+    unit,
+    username,
+    real_name,
+    phone="",
+    email="",
+    password=None,
+    role=None,
+    department=None,
+    channel=None,
+):
+    """Create a user in a unit the actor manages. Returns (user, temporary password or None).
+
+    With `role`, the new user also gets that role on `unit` (through `membership_grant`, so the same
+    rules apply); if the grant is refused, the user is not created either.
+    """
     _require_manage(actor, unit)
     user = User(
         username=(username or "").strip(), real_name=(real_name or "").strip(), phone=phone, email=email
@@ -83,6 +117,8 @@ def user_create(*, actor, unit, username, real_name, phone="", email="", passwor
     user.must_change_password = True
     user.save()
     audit.record(actor=actor, action="user.create", obj=user, channel=channel)
+    if role is not None:
+        membership_grant(actor=actor, user=user, role=role, unit=unit, department=department, channel=channel)
     return user, temporary
 
 
@@ -91,6 +127,7 @@ def user_update(*, actor, user, version=None, channel=None, **changes):
     """Change a user's name, phone, email, unit or active flag. A stale version is refused."""
     user = User.objects.select_for_update().get(pk=user.pk)
     _require_manageable_user(actor, user)
+    _require_covers_roles(actor, user)
     user.check_version(version)
     unknown = set(changes) - set(USER_FIELDS)
     if unknown:
@@ -134,6 +171,7 @@ def user_reset_password(*, actor, user, channel=None):
     """Give the user a temporary password that must be changed at the next sign-in."""
     user = User.objects.select_for_update().get(pk=user.pk)
     _require_manageable_user(actor, user)
+    _require_covers_roles(actor, user)
     temporary = generate_temporary_password()
     _save_password(user, temporary, must_change=True)
     user.bump_version()
@@ -181,18 +219,27 @@ def password_change(*, user, old_password, new_password, channel=None):
     return user
 
 
+def _missing_perms(actor, role, unit):
+    """What the role grants that the actor does not hold on `unit`. Whoever may edit the role
+    definitions (roles.manage) could give themselves any permission anyway, so nothing is missing."""
+    perms = scope.user_perms_on(actor, unit)
+    if "roles.manage" in perms:
+        return set()
+    return role.permission_set - perms
+
+
 def _check_grant_allowed(actor, role, unit=None, group=None):
     """No escalation: the actor manages users there and holds every permission the role grants."""
     if unit is not None:
         _require_manage(actor, unit)
-        missing = role.permission_set - scope.user_perms_on(actor, unit)
+        missing = _missing_perms(actor, role, unit)
     else:
         member_units = list(group.members.all())
         if not member_units:
             raise ServiceError("该分组还没有成员单位。", field="group")
         for member in member_units:
             _require_manage(actor, member)
-        missing = set().union(*(role.permission_set - scope.user_perms_on(actor, u) for u in member_units))
+        missing = set().union(*(_missing_perms(actor, role, u) for u in member_units))
     if missing:
         raise ForbiddenError(f"您不能授予超出自身权限的角色“{role.name}”。")
 
@@ -208,6 +255,8 @@ def membership_grant(*, actor, user, role, unit=None, group=None, department=Non
     if role.needs_department:
         if department is None or department.kind != UnitKind.DEPARTMENT:
             raise ServiceError(f"角色“{role.name}”须指定所在科室。", field="department")
+        if unit is not None and not department.is_descendant_of(unit):
+            raise ServiceError(f"科室“{department.name}”不属于“{unit.name}”。", field="department")
     elif department is not None:
         raise ServiceError("只有科室人员需要指定科室。", field="department")
     _check_grant_allowed(actor, role, unit=unit, group=group)
@@ -262,6 +311,8 @@ def grantable_roles(actor, unit):
     perms = scope.user_perms_on(actor, unit) if unit else set()
     if "users.manage" not in perms:
         return []
+    if "roles.manage" in perms:
+        return list(Role.objects.all())
     return [r for r in Role.objects.all() if r.permission_set <= perms]
 
 

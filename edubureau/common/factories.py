@@ -75,6 +75,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def grant(user, role_code, *, unit=None, group=None, department=None):
     """Give a role directly (test set-up; the service is tested on its own)."""
+    if not Role.objects.filter(code=role_code).exists():
+        # A transactional test (live server) flushes the rows the migrations loaded: load them again.
+        from django.apps import apps
+
+        from edubureau.accounts.roles import load_builtin_roles
+
+        load_builtin_roles(apps, None)
     membership = Membership.objects.create(
         user=user, role=Role.objects.get(code=role_code), unit=unit, group=group, department=department
     )

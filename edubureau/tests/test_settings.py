@@ -11,7 +11,12 @@ def run_manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("EDUBUREAU_")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -30,7 +35,9 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
 
 
 def test_deploy_check_complains_when_https_settings_are_missing():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", EDUBUREAU_SECRET_KEY=secrets.token_urlsafe(64))
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", EDUBUREAU_SECRET_KEY=secrets.token_urlsafe(64)
+    )
     assert result.returncode != 0
 
 

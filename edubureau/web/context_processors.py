@@ -22,16 +22,20 @@ def navigation(request):
         # Every other page redirects to the password change until it is done: show no dead links.
         base["nav_sections"] = {}
         return base
-    sections = {}
-    current = request.path
+    entries = []
     for item in NAV_ITEMS:
         if item.perm and not user_has_perm(user, item.perm):
             continue
         try:
-            url = reverse(item.url_name)
+            entries.append((item, reverse(item.url_name)))
         except NoReverseMatch:
             continue  # an app whose pages are not wired yet
-        active = current == url if url == "/" else current.startswith(url)
-        sections.setdefault(item.section, []).append({"item": item, "url": url, "active": active})
+    # Only the longest matching entry is active (/users/tokens/ is 接口令牌, not 用户管理).
+    current = request.path
+    matches = [url for _, url in entries if (current == url if url == "/" else current.startswith(url))]
+    best = max(matches, key=len, default=None)
+    sections = {}
+    for item, url in entries:
+        sections.setdefault(item.section, []).append({"item": item, "url": url, "active": url == best})
     base["nav_sections"] = sections
     return base
