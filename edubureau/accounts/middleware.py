@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -45,7 +46,18 @@ class SessionSecurityMiddleware:
             return redirect(f"{reverse('web:login')}?next={request.path}")
         request.session[LAST_SEEN] = now
 
-        if request.path.startswith(ALWAYS_ALLOWED) or request.path.startswith("/api/"):
+        if request.path.startswith(ALWAYS_ALLOWED):
+            return None
+        if request.path.startswith("/api/"):
+            if (user.must_change_password or password_expired(user)) and request.path != "/api/v1/me":
+                return JsonResponse(
+                    {
+                        "code": "password_change_required",
+                        "message": "请先在网页上修改密码，再使用接口。",
+                        "details": {},
+                    },
+                    status=403,
+                )
             return None
         if user.must_change_password or password_expired(user):
             allowed = {reverse("web:password_change"), reverse("web:logout")}
