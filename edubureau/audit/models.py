@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from edubureau.common.context import Channel
-from edubureau.org.scoping import ScopedQuerySet
+from edubureau.org.scoping import ScopedQuerySet, scope_q
 
 from .choices import LoginEventKind
 
@@ -15,6 +15,21 @@ class AppendOnlyError(Exception):
 
 
 class AppendOnlyQuerySet(ScopedQuerySet):
+    def visible_to(self, user, perm="audit.view"):
+        """Rows of units in the user's scope; rows without a unit (system-wide events, unknown
+        accounts) only for users whose scope includes a root unit (the whole county)."""
+        from edubureau.accounts.scope import ALL, user_scope_prefixes
+
+        prefixes = user_scope_prefixes(user, perm)
+        if prefixes is ALL:
+            return self
+        if not prefixes:
+            return self.none()
+        cond = scope_q(prefixes, "unit__path")
+        if any(prefix.count("/") == 1 for prefix in prefixes):  # a depth-0 (root) unit
+            cond |= models.Q(unit__isnull=True)
+        return self.filter(cond)
+
     def update(self, **kwargs):
         raise AppendOnlyError("审计记录只能追加，不能修改。")
 

@@ -103,13 +103,25 @@ class OrgUnit(VersionedModel):
         verbose_name_plural = "单位"
         ordering = ["path"]
         constraints = [
+            # violation_error_code="unique" puts the message on the field (Model.validate_constraints).
             models.UniqueConstraint(
-                fields=["school_code"], condition=~models.Q(school_code=""), name="org_unique_school_code"
+                fields=["school_code"],
+                condition=~models.Q(school_code=""),
+                name="org_unique_school_code",
+                violation_error_code="unique",
+                violation_error_message="该学校标识码已被其他单位使用，请核对。",
             ),
-            models.UniqueConstraint(fields=["uscc"], condition=~models.Q(uscc=""), name="org_unique_uscc"),
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=~models.Q(uscc=""),
+                name="org_unique_uscc",
+                violation_error_code="unique",
+                violation_error_message="该统一社会信用代码已被其他单位使用，请核对。",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status=UnitStatus.ACTIVE) | models.Q(closed_on__isnull=False),
                 name="org_closed_unit_has_date",
+                violation_error_message="已撤并/停办的单位必须填写撤并/停办日期。",
             ),
         ]
         indexes = [models.Index(fields=["kind", "status"])]

@@ -9,7 +9,7 @@ from edubureau.accounts import scope
 from edubureau.audit import services as audit
 from edubureau.common.errors import NotFoundError, ServiceError
 
-from .choices import UnitKind, UnitStatus
+from .choices import GroupMemberRole, UnitKind, UnitStatus
 from .models import OrgGroup, OrgGroupMember, OrgUnit, path_segment
 
 UNIT_FIELDS = (
@@ -110,6 +110,8 @@ def unit_update(*, actor, unit, version=None, channel=None, **changes):
 def unit_move(*, actor, unit, new_parent, version=None, channel=None):
     """Move a unit and its whole subtree under `new_parent`, in one transaction."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    # Re-read the new parent too: a caller's copy may hold a stale path or status.
+    new_parent = OrgUnit.objects.select_for_update().filter(pk=getattr(new_parent, "pk", None)).first()
     _require(actor, "org.manage", unit)
     _require(actor, "org.manage", new_parent)
     unit.check_version(version)
@@ -117,6 +119,8 @@ def unit_move(*, actor, unit, new_parent, version=None, channel=None):
         raise ServiceError("不能把单位移到它自己或它的下级单位之下。", field="parent")
     if unit.parent_id == new_parent.pk:
         raise ServiceError("该单位已在所选上级单位之下。", field="parent")
+    if new_parent.status == UnitStatus.CLOSED:
+        raise ServiceError("不能把单位移到已撤并/停办的单位之下。", field="parent")
     _check_parent(unit.kind, new_parent)
     before = {"parent": unit.parent_id, "path": unit.path}
     old_prefix = unit.path
@@ -169,6 +173,8 @@ def unit_reopen(*, actor, unit, reason, channel=None):
     _require(actor, "org.manage", unit)
     if unit.status != UnitStatus.CLOSED:
         raise ServiceError("只有撤并/停办的单位可以恢复。")
+    if unit.parent_id and unit.parent.status == UnitStatus.CLOSED:
+        raise ServiceError("上级单位已撤并/停办，请先恢复上级单位或把本单位移走。")
     before = audit.snapshot(unit)
     unit.status = UnitStatus.ACTIVE
     unit.closed_on = None
@@ -179,17 +185,30 @@ def unit_reopen(*, actor, unit, reason, channel=None):
 
 
 def _require_group_manage(actor, units):
+    if not scope.user_has_perm(actor, "org.manage"):
+        raise NotFoundError()
     for unit in units:
         _require(actor, "org.manage", unit)
+
+
+def _member_pairs(members):
+    """[(unit, role)] from units or (unit, role) pairs; refuses repeated units and unknown roles."""
+    pairs = [m if isinstance(m, tuple) else (m, GroupMemberRole.MEMBER) for m in members]
+    seen = set()
+    for unit, role in pairs:
+        if role not in GroupMemberRole.values:
+            raise ServiceError(f"未知的成员角色：{role}", field="members")
+        if unit.pk in seen:
+            raise ServiceError(f"“{unit.name}”重复出现在成员中。", field="members")
+        seen.add(unit.pk)
+    return pairs
 
 
 @transaction.atomic
 def group_create(*, actor, kind, name, code, description="", members=(), channel=None):
     """Create a group of units. `members` is a list of units or (unit, role) pairs."""
-    pairs = [m if isinstance(m, tuple) else (m, "member") for m in members]
+    pairs = _member_pairs(members)
     _require_group_manage(actor, [u for u, _ in pairs])
-    if not scope.user_has_perm(actor, "org.manage"):
-        raise NotFoundError()
     group = OrgGroup(kind=kind, name=(name or "").strip(), code=code, description=description)
     try:
         group.full_clean()
@@ -212,7 +231,7 @@ def group_create(*, actor, kind, name, code, description="", members=(), channel
 def group_set_members(*, actor, group, members, channel=None):
     """Replace a group's members (list of units or (unit, role) pairs)."""
     group = OrgGroup.objects.select_for_update().get(pk=group.pk)
-    pairs = [m if isinstance(m, tuple) else (m, "member") for m in members]
+    pairs = _member_pairs(members)
     current = list(group.members.all())
     _require_group_manage(actor, current + [u for u, _ in pairs])
     before = {"members": sorted(u.pk for u in current)}
