@@ -43,27 +43,23 @@ def main():
     parser.add_argument("--width", type=int, default=1366)
     parser.add_argument("--height", type=int, default=900)
     args = parser.parse_args()
-    user = User.objects.get(username=args.user) if args.user else None
+    session_key = None
+    if args.user:
+        # Django refuses database access inside Playwright's event loop: make the session first.
+        user = User.objects.get(username=args.user)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        session_key = session.session_key
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": args.width, "height": args.height}, locale="zh-CN")
-        if user is not None:
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.create()
+        if session_key:
             host = args.base.split("//", 1)[1].split(":")[0]
-            context.add_cookies(
-                [
-                    {
-                        "name": settings.SESSION_COOKIE_NAME,
-                        "value": session.session_key,
-                        "domain": host,
-                        "path": "/",
-                    }
-                ]
-            )
+            cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_key, "domain": host, "path": "/"}
+            context.add_cookies([cookie])
         page = context.new_page()
         response = page.goto(args.base + args.path)
         page.wait_for_load_state("networkidle")

@@ -121,9 +121,48 @@ def build_county(*, seed=DEFAULT_SEED, log=None):
         others = [s for s in plan.users if s.username != admin.username]
         _bulk_users(others, units, groups, password_hash)
         clock.lap("用户与角色", f"{len(plan.users)} 个用户")
+        _school_calendar(admin)
+        clock.lap("校历", "2025—2026、2026—2027学年及其学期")
         result = _result(plan, clock)
         _record_build(plan, result, root)
     return result
+
+
+def _school_calendar(admin):
+    """The school years around today, through the calendar services (audited like any admin entry)."""
+    from edubureau.calendar import services as calendar_services
+
+    years = [
+        (
+            "2025—2026学年",
+            (2025, 9, 1),
+            (2026, 8, 31),
+            [(1, (2025, 9, 1), (2026, 1, 24)), (2, (2026, 3, 2), (2026, 7, 10))],
+        ),
+        (
+            "2026—2027学年",
+            (2026, 9, 1),
+            (2027, 8, 31),
+            [(1, (2026, 9, 1), (2027, 1, 23)), (2, (2027, 2, 22), (2027, 7, 9))],
+        ),
+    ]
+    for name, start, end, semesters in years:
+        school_year = _service_call(
+            calendar_services.school_year_create,
+            actor=admin,
+            name=name,
+            start=datetime.date(*start),
+            end=datetime.date(*end),
+        )
+        for term, term_start, term_end in semesters:
+            _service_call(
+                calendar_services.semester_create,
+                actor=admin,
+                school_year=school_year,
+                term=term,
+                start=datetime.date(*term_start),
+                end=datetime.date(*term_end),
+            )
 
 
 def build_city(*, n_schools, seed=DEFAULT_SEED, log=None):

@@ -192,3 +192,13 @@ def test_demo_logins_read_from_the_database_match_the_plan(demo):
     assert by_name["xiaoxue1"]["unit"] != by_name["zhongxue1"]["unit"]
     assert by_name["dx1"]["scope"] == "第一督学责任区"
     assert all(r["password"] == DEMO_PASSWORD for r in rows)
+
+
+def test_demo_has_the_current_school_year_with_two_semesters(demo):
+    import datetime
+
+    from edubureau.calendar.models import SchoolYear
+
+    year = SchoolYear.objects.get(name="2026—2027学年")
+    assert year.start <= datetime.date(2026, 11, 23) <= year.end
+    assert year.semesters.count() == 2
