@@ -66,3 +66,28 @@ def test_scope_is_computed_with_a_fixed_number_of_queries(county, supervisor, dj
     with django_assert_num_queries(4):  # memberships, group members, two lists
         list(OrgUnit.objects.visible_to(fresh))
         list(OrgUnit.objects.visible_to(fresh))
+
+
+def test_closed_unit_leaves_the_denominator_after_its_closing_date_but_keeps_its_history(county):
+    import datetime
+
+    county.school_b.status = "closed"
+    county.school_b.closed_on = datetime.date(2026, 8, 31)
+    county.school_b.save()
+
+    spring = OrgUnit.objects.schools().existing_during(datetime.date(2026, 3, 1), datetime.date(2026, 6, 30))
+    autumn = OrgUnit.objects.schools().existing_during(datetime.date(2026, 9, 1), datetime.date(2027, 1, 20))
+
+    assert county.school_b in spring
+    assert county.school_b not in autumn
+    assert county.school_b not in OrgUnit.objects.active()
+    assert OrgUnit.objects.filter(pk=county.school_b.pk).exists()
+
+
+def test_unit_opened_after_the_period_is_not_expected_to_report(county):
+    import datetime
+
+    county.school_c.opened_on = datetime.date(2026, 9, 1)
+    county.school_c.save()
+    spring = OrgUnit.objects.existing_during(datetime.date(2026, 3, 1), datetime.date(2026, 6, 30))
+    assert county.school_c not in spring
