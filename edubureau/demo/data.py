@@ -393,6 +393,7 @@ def county_plan(seed=DEFAULT_SEED):
                 short_name=short,
                 school_code=codes.school_code(kind),
                 uscc="" if kind == UnitKind.TEACHING_POINT else codes.uscc(_uscc_prefix(kind, ownership)),
+                division_code=COUNTY_DIVISION,
                 ownership=ownership,
                 is_puhui=puhui,
                 kindergarten_grade=grade,
