@@ -96,7 +96,7 @@ class User(AbstractBaseUser, VersionedModel):
         return False
 
 
-class Role(TimeStampedModel):
+class Role(VersionedModel):
     """A role from the bureau's organisation chart with the set of permissions it grants."""
 
     code = models.SlugField("编码", max_length=40, unique=True)

@@ -316,6 +316,45 @@ def grantable_roles(actor, unit):
     return [r for r in Role.objects.all() if r.permission_set <= perms]
 
 
+# --- roles ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def role_update(*, actor, role, permissions, name=None, description=None, version=None, channel=None):
+    """Change what a role grants (roles are data: regions differ). Needs roles.manage."""
+    from .permissions import PERMISSIONS
+
+    if not scope.user_has_perm(actor, "roles.manage"):
+        raise NotFoundError()
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    role.check_version(version)
+    permissions = sorted(set(permissions))
+    unknown = [code for code in permissions if code not in PERMISSIONS]
+    if unknown:
+        raise ServiceError(f"未知的权限编码：{'、'.join(unknown)}", field="permissions")
+    if role.code == "system_admin" and "roles.manage" not in permissions:
+        raise ServiceError(
+            "系统管理员角色必须保留“维护角色定义”权限，否则无人能再修改角色。", field="permissions"
+        )
+    before = audit.snapshot(role)
+    role.permissions = permissions
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise ServiceError("请填写角色名称。", field="name")
+        role.name = name
+    if description is not None:
+        role.description = description.strip()
+    try:
+        role.full_clean()
+    except ValidationError as exc:
+        raise _validation_to_service(exc) from None
+    role.bump_version()
+    role.save()
+    audit.record(actor=actor, action="role.update", obj=role, before=before, channel=channel)
+    return role
+
+
 # --- API tokens -----------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_roles
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("<int:pk>/grant/", views.membership_grant, name="membership_grant"),
     path("<int:pk>/memberships/<int:membership_pk>/end/", views.membership_end, name="membership_end"),
+    path("roles/", views_roles.role_list, name="role_list"),
+    path("roles/<int:pk>/edit/", views_roles.role_edit, name="role_edit"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/new/", views.token_create, name="token_create"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),

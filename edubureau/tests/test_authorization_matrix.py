@@ -16,7 +16,7 @@ import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from edubureau.accounts import scope
-from edubureau.accounts.models import ApiToken, Membership
+from edubureau.accounts.models import ApiToken, Membership, Role
 from edubureau.audit import services as audit
 from edubureau.common.factories import OrgGroupFactory, OrgUnitFactory, SchoolFactory, make_user
 from edubureau.org.choices import UnitKind
@@ -64,6 +64,8 @@ URLS = {
     "accounts:user_unlock": Route("users.manage", "user", method="post"),
     "accounts:membership_grant": Route("users.manage", "user", method="post"),
     "accounts:membership_end": Route("users.manage", "membership", method="post"),
+    "accounts:role_list": Route("users.view"),
+    "accounts:role_edit": Route("roles.manage", "role"),
     "accounts:token_list": Route(None),
     "accounts:token_create": Route(None, method="post"),
     "accounts:token_revoke": Route(None, "token", method="post"),
@@ -133,6 +135,8 @@ def make_target(kind, unit, requester):
     if kind == "membership":
         member = make_user("teacher", unit=unit)
         return {"pk": member.pk, "membership_pk": Membership.objects.get(user=member).pk}, unit
+    if kind == "role":  # roles are county-wide data: the permission decides, not the unit
+        return {"pk": Role.objects.get(code="teacher").pk}, None
     if kind == "audit_event":
         event = audit.record(actor=None, action="matrix.check", obj=unit)
         return {"pk": event.pk}, unit
@@ -266,7 +270,7 @@ def test_anonymous_visitor_is_sent_to_login(name, client, county, other_county):
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n, r in URLS.items() if r.target in {"unit", "group", "user", "audit_event"})
+    "name", sorted(n for n, r in URLS.items() if r.target in {"unit", "group", "user", "audit_event", "role"})
 )
 def test_missing_object_gets_the_same_404_as_an_out_of_scope_one(name, client, sysadmin):
     client.force_login(sysadmin)

@@ -27,6 +27,7 @@ register(
     NavItem("基础数据", "单位分组", "org:group_list", "bi-collection", "org.view", 810),
     NavItem("基础数据", "校历与工作日", "calendar:overview", "bi-calendar3", None, 820),
     NavItem("系统管理", "用户管理", "accounts:user_list", "bi-people", "users.view", 900),
+    NavItem("系统管理", "角色权限", "accounts:role_list", "bi-shield-check", "users.view", 905),
     NavItem("系统管理", "审计日志", "audit:event_list", "bi-journal-text", "audit.view", 910),
     NavItem("系统管理", "登录日志", "audit:login_list", "bi-box-arrow-in-right", "audit.view", 920),
     NavItem("个人", "接口令牌", "accounts:token_list", "bi-key", None, 950),
