@@ -212,7 +212,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Trust the first address in X-Forwarded-For (only behind your own reverse proxy).
+# Take the client address from X-Forwarded-For, the last entry (the one your own reverse proxy appends).
 EDUBUREAU_TRUST_X_FORWARDED_FOR = env_bool("EDUBUREAU_TRUST_X_FORWARDED_FOR", False)
 
 # The name shown in the header, the title bar and generated documents.

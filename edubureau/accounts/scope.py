@@ -81,6 +81,13 @@ def user_has_perm(user, perm):
     return any(perm in g.perms for g in _grants(user))
 
 
+def user_has_root_perm(user, perm):
+    """Does the user hold `perm` on a root unit (the whole county)? County-wide configuration (the
+    calendar, the role definitions) needs this: a grant on a school or a town must not change what
+    every other unit works with."""
+    return any(prefix.count("/") == 1 for prefix in user_scope_prefixes(user, perm))
+
+
 def user_can(user, perm, unit):
     """Does the user hold `perm` on this unit?"""
     if unit is None:

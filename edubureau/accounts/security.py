@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from edubureau.audit.choices import FAILURE_KINDS, LoginEventKind
@@ -52,9 +52,25 @@ def account_locked_until(username):
 
 
 def address_locked_until(ip):
+    """Failures from one address lock it. A failure stops counting once ITS account signs in or is
+    unlocked (a typo followed by the right password); someone else's sign-in from the same address does
+    not wipe it, or one valid account would let a caller try a password on every other account."""
     if not ip:
         return None
-    return _locked_until(LoginEvent.objects.filter(ip=ip))
+    cleared = LoginEvent.objects.filter(
+        username=OuterRef("username"),
+        kind__in=[LoginEventKind.SUCCESS, LoginEventKind.UNLOCK],
+        pk__gt=OuterRef("pk"),
+    )
+    failures = list(
+        LoginEvent.objects.filter(ip=ip, kind__in=FAILURE_KINDS, occurred_at__gt=timezone.now() - _window())
+        .exclude(Exists(cleared))
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)[: settings.EDUBUREAU_LOCKOUT_FAILURES]
+    )
+    if len(failures) >= settings.EDUBUREAU_LOCKOUT_FAILURES:
+        return failures[0] + _window()
+    return None
 
 
 def _lock_message(until):

@@ -95,11 +95,10 @@ def user_memberships(user):
 
 
 def user_recent_logins(user, limit=10):
-    return list(
-        LoginEvent.objects.filter(Q(user=user) | Q(username=user.username)).order_by("-occurred_at", "-id")[
-            :limit
-        ]
-    )
+    """The user's latest login events; rows of another account that once had the same username are not
+    theirs (only rows without an account, e.g. time-outs and attempts before it existed, go by name)."""
+    own = Q(user=user) | Q(user__isnull=True, username=user.username)
+    return list(LoginEvent.objects.filter(own).order_by("-occurred_at", "-id")[:limit])
 
 
 def locked_until_map(usernames=None):

@@ -139,6 +139,10 @@ def user_update(*, actor, user, version=None, channel=None, **changes):
         _require_manage(actor, user.unit)  # a user cannot be moved out of the actor's scope
     if user.pk == actor.pk and changes.get("is_active") is False:
         raise ServiceError("不能停用自己的账号。", field="is_active")
+    if changes.get("must_change_password") is False and before["must_change_password"]:
+        # Only the user lifts it, by choosing a password of their own: otherwise whoever set the
+        # temporary password would keep knowing the password the account goes on using.
+        raise ServiceError("“下次登录须修改密码”只能由用户本人修改密码后解除。", field="must_change_password")
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
@@ -171,16 +175,22 @@ def user_reset_password(*, actor, user, channel=None):
     """Give the user a temporary password that must be changed at the next sign-in."""
     user = User.objects.select_for_update().get(pk=user.pk)
     _require_manageable_user(actor, user)
+    if user.pk == actor.pk:
+        # Resetting skips the old password: a borrowed or stolen session must not take the account over.
+        raise ServiceError("不能重置自己的密码，请通过“修改密码”设置新密码（须输入原密码）。")
     _require_covers_roles(actor, user)
     temporary = generate_temporary_password()
     _save_password(user, temporary, must_change=True)
     user.bump_version()
     user.save()
+    # A reset means the account may be in the wrong hands: its API tokens stop working too.
+    revoked = list(ApiToken.objects.usable().filter(user=user).values_list("pk", flat=True))
+    ApiToken.objects.filter(pk__in=revoked).update(revoked_at=timezone.now())
     audit.record(
         actor=actor,
         action="user.reset_password",
         obj=user,
-        after={"must_change_password": True},
+        after={"must_change_password": True, **({"revoked_tokens": revoked} if revoked else {})},
         channel=channel,
     )
     return temporary
@@ -190,13 +200,34 @@ def user_reset_password(*, actor, user, channel=None):
 def user_unlock(*, actor, user, channel=None):
     """Lift a lock-out early (logged as an unlock in the login log)."""
     _require_manageable_user(actor, user)
+    # Like a reset: unlocking again and again would let password guesses at an account that holds a
+    # role beyond the actor's scope go on without end.
+    _require_covers_roles(actor, user)
     audit.record_login(kind=LoginEventKind.UNLOCK, username=user.username, user=user, channel=channel)
     audit.record(actor=actor, action="user.unlock", obj=user, after={}, channel=channel)
 
 
-@transaction.atomic
 def password_change(*, user, old_password, new_password, channel=None):
-    """The user changes their own password (also the forced change after a reset)."""
+    """The user changes their own password (also the forced change after a reset).
+
+    A wrong old password counts as a failed sign-in (logged outside the write's transaction, so the
+    refusal keeps it) and a locked account cannot change its password: otherwise a borrowed or stolen
+    session could guess the password here without end.
+    """
+    from .security import _lock_message, account_locked_until
+
+    user = User.objects.get(pk=user.pk)  # the stored password, not the caller's copy
+    until = account_locked_until(user.username)
+    if until:
+        raise ServiceError(_lock_message(until), field="old_password")
+    if not user.check_password(old_password):
+        audit.record_login(kind=LoginEventKind.FAILURE, username=user.username, user=user, channel=channel)
+        raise ServiceError("原密码不正确。", field="old_password")
+    return _password_change(user=user, old_password=old_password, new_password=new_password, channel=channel)
+
+
+@transaction.atomic
+def _password_change(*, user, old_password, new_password, channel):
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.check_password(old_password):
         raise ServiceError("原密码不正确。", field="old_password")
@@ -221,11 +252,11 @@ def password_change(*, user, old_password, new_password, channel=None):
 
 def _missing_perms(actor, role, unit):
     """What the role grants that the actor does not hold on `unit`. Whoever may edit the role
-    definitions (roles.manage) could give themselves any permission anyway, so nothing is missing."""
-    perms = scope.user_perms_on(actor, unit)
-    if "roles.manage" in perms:
+    definitions county-wide (roles.manage on a root unit) could give themselves any permission anyway,
+    so nothing is missing for them; everyone else grants only what they hold."""
+    if scope.user_has_root_perm(actor, "roles.manage"):
         return set()
-    return role.permission_set - perms
+    return role.permission_set - scope.user_perms_on(actor, unit)
 
 
 def _check_grant_allowed(actor, role, unit=None, group=None):
@@ -255,6 +286,8 @@ def membership_grant(*, actor, user, role, unit=None, group=None, department=Non
     if role.needs_department:
         if department is None or department.kind != UnitKind.DEPARTMENT:
             raise ServiceError(f"角色“{role.name}”须指定所在科室。", field="department")
+        if not scope.user_can(actor, "users.manage", department):
+            raise NotFoundError("未找到该科室，或您无权在该科室授予角色。", field="department")
         if unit is not None and not department.is_descendant_of(unit):
             raise ServiceError(f"科室“{department.name}”不属于“{unit.name}”。", field="department")
     elif department is not None:
@@ -311,7 +344,7 @@ def grantable_roles(actor, unit):
     perms = scope.user_perms_on(actor, unit) if unit else set()
     if "users.manage" not in perms:
         return []
-    if "roles.manage" in perms:
+    if scope.user_has_root_perm(actor, "roles.manage"):
         return list(Role.objects.all())
     return [r for r in Role.objects.all() if r.permission_set <= perms]
 
@@ -324,7 +357,7 @@ def role_update(*, actor, role, permissions, name=None, description=None, versio
     """Change what a role grants (roles are data: regions differ). Needs roles.manage."""
     from .permissions import PERMISSIONS
 
-    if not scope.user_has_perm(actor, "roles.manage"):
+    if not scope.user_has_root_perm(actor, "roles.manage"):  # roles are county-wide data
         raise NotFoundError()
     role = Role.objects.select_for_update().get(pk=role.pk)
     role.check_version(version)

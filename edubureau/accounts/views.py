@@ -69,6 +69,9 @@ def user_detail(request, pk):
     actor = request.user
     target = selectors.user_get(actor=actor, pk=pk)
     current, ended = selectors.user_memberships(target)
+    can_manage = user_can(actor, "users.manage", target.unit)
+    # The login log (addresses, browsers) is audit data: for the user's managers and auditors only.
+    can_see_logins = can_manage or user_can(actor, "audit.view", target.unit)
     return render(
         request,
         "accounts/user_detail.html",
@@ -76,9 +79,10 @@ def user_detail(request, pk):
             "target": target,
             "current_memberships": current,
             "ended_memberships": ended,
-            "logins": selectors.user_recent_logins(target),
+            "can_see_logins": can_see_logins,
+            "logins": selectors.user_recent_logins(target) if can_see_logins else [],
             "locked_until": selectors.locked_until_map([target.username]).get(target.username),
-            "can_manage": user_can(actor, "users.manage", target.unit),
+            "can_manage": can_manage,
             "is_self": target.pk == actor.pk,
             "deactivate_form": DeactivateForm(),
             "login_colours": LOGIN_COLOURS,

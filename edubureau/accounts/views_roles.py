@@ -13,7 +13,7 @@ from edubureau.web.utils import add_service_error
 from . import services
 from .models import Role
 from .permissions import PERMISSIONS
-from .scope import user_has_perm
+from .scope import user_has_perm, user_has_root_perm
 
 
 class RoleForm(forms.Form):
@@ -52,7 +52,7 @@ def role_list(request):
         "accounts/role_list.html",
         {
             "rows": rows,
-            "can_edit": user_has_perm(request.user, "roles.manage"),
+            "can_edit": user_has_root_perm(request.user, "roles.manage"),
             "all_permissions": PERMISSIONS,
         },
     )
@@ -60,7 +60,8 @@ def role_list(request):
 
 @login_required
 def role_edit(request, pk):
-    _require(request.user, "roles.manage")
+    if not user_has_root_perm(request.user, "roles.manage"):  # roles are county-wide data
+        raise Http404
     role = get_object_or_404(Role, pk=pk)
     initial = {
         "name": role.name,

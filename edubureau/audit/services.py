@@ -29,7 +29,8 @@ def _jsonable(value):
     return str(value)
 
 
-SKIP_FIELDS = {"password", "created_at", "updated_at", "path", "depth"}
+# Secrets (even hashed ones) never go into the log that auditors read.
+SKIP_FIELDS = {"password", "secret_hash", "created_at", "updated_at", "path", "depth"}
 
 
 def snapshot(obj, fields=None):

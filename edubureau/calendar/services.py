@@ -26,7 +26,8 @@ NAME_MAX = 30
 
 
 def can_manage(user):
-    return user is not None and scope.user_has_perm(user, "calendar.manage")
+    """The calendar is county-wide: "calendar.manage" must be held on a root unit, not on one school."""
+    return user is not None and scope.user_has_root_perm(user, "calendar.manage")
 
 
 def _require_manage(actor):

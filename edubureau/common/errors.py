@@ -1,5 +1,7 @@
 """Errors that services raise. Views and the API turn them into Chinese messages, never a 500."""
 
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
 
 class ServiceError(Exception):
     """A business rule refused the write. `message` is shown to the user as is (Chinese)."""
@@ -43,3 +45,23 @@ class ForbiddenError(ServiceError):
 
     def __init__(self, message="您没有执行此操作的权限。", **kwargs):
         super().__init__(message, **kwargs)
+
+
+# Why Django refused a request before a view could use it (Django's own text is English and generic).
+BAD_REQUEST_MESSAGES = (
+    (RequestDataTooBig, "提交的内容过大，系统无法处理。请减少内容后重新提交。"),
+    ((TooManyFieldsSent, TooManyFilesSent), "提交的项目过多，系统无法处理。请分批提交。"),
+    (DisallowedHost, "访问地址（主机名）不在本系统允许的范围内，请通过本系统的正式地址访问。"),
+)
+BAD_REQUEST_MESSAGE = "请求的格式不正确，系统无法处理。请返回上一页检查后重新提交。"
+
+
+def bad_request_message(exception):
+    """The Chinese explanation of a refused request (a SuspiciousOperation or BadRequest). Never the
+    exception's own text, unless it carries a `user_message` written for users."""
+    if getattr(exception, "user_message", None):
+        return exception.user_message
+    for kinds, message in BAD_REQUEST_MESSAGES:
+        if isinstance(exception, kinds):
+            return message
+    return BAD_REQUEST_MESSAGE

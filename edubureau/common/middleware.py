@@ -1,15 +1,34 @@
+import ipaddress
+
 from . import context
 
 
+def _valid_ip(value):
+    value = value.strip()
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return value
+
+
 def client_ip(request):
-    # Behind a reverse proxy set EDUBUREAU_TRUST_X_FORWARDED_FOR=1 so the real address is logged.
+    """The caller's address, as logged and as counted by the login lock-out.
+
+    Behind a reverse proxy set EDUBUREAU_TRUST_X_FORWARDED_FOR=1: the address is then the LAST one in
+    X-Forwarded-For, the one your proxy appended. Earlier entries come from the client and could be
+    anything (a new made-up address per attempt would escape the address lock-out); text that is not an
+    address is never returned (it would not fit the log's address column).
+    """
     from django.conf import settings
 
     if getattr(settings, "EDUBUREAU_TRUST_X_FORWARDED_FOR", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+            last = _valid_ip(forwarded.split(",")[-1])
+            if last:
+                return last
+    return _valid_ip(request.META.get("REMOTE_ADDR") or "")
 
 
 class RequestContextMiddleware:
