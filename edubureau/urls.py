@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+handler400 = "edubureau.web.views.error_400"
 handler403 = "edubureau.web.views.error_403"
 handler404 = "edubureau.web.views.error_404"
 handler500 = "edubureau.web.views.error_500"

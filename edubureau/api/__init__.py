@@ -52,6 +52,25 @@ class EduBureauAPI(NinjaAPI):
     """NinjaAPI whose URL set answers in JSON beyond the operations too: unknown paths under the
     API get a JSON 404, unsupported methods a JSON 405."""
 
+    def get_openapi_schema(self, **kwargs):
+        """Also document what any operation may answer before it runs: 400 for a request that cannot be
+        parsed (a body that is not JSON, too many parameters), 422 for a parameter refused outright (one
+        containing NUL, see web.middleware) and, with a body, 413 (too large)."""
+        schema = super().get_openapi_schema(**kwargs)
+        if "ErrorOut" not in schema.get("components", {}).get("schemas", {}):
+            return schema
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        extra = {400: "Bad Request", 413: "Content Too Large", 422: "Unprocessable Entity"}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation["responses"]
+                for status, description in extra.items():
+                    if status == 413 and "requestBody" not in operation:
+                        continue
+                    responses.setdefault(status, {"description": description, "content": error})
+                operation["responses"] = dict(sorted(responses.items(), key=lambda item: int(item[0])))
+        return schema
+
     @property
     def urls(self):
         patterns, app_name, namespace = super().urls

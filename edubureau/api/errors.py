@@ -6,7 +6,13 @@
 
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
@@ -14,7 +20,13 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Thr
 from ninja.errors import ValidationError as NinjaValidationError
 
 from edubureau.common import context
-from edubureau.common.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
+from edubureau.common.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ServiceError,
+    bad_request_message,
+)
 
 logger = logging.getLogger("edubureau.api")
 
@@ -236,6 +248,15 @@ def install(api):
     def integrity_error(request, exc):
         logger.warning("integrity error on %s %s: %s", request.method, request.path, exc)
         return respond(request, 409, "conflict", CONFLICT_MESSAGE)
+
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(BadRequest)
+    def bad_request(request, exc):
+        """What Django refuses to parse: a body over DATA_UPLOAD_MAX_MEMORY_SIZE (413), more than
+        DATA_UPLOAD_MAX_NUMBER_FIELDS query parameters (400)."""
+        if isinstance(exc, RequestDataTooBig):
+            return respond(request, 413, "too_large", bad_request_message(exc))
+        return respond(request, 400, "bad_request", bad_request_message(exc))
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

@@ -1,5 +1,7 @@
 """Search forms of the audit pages."""
 
+import datetime
+
 from django import forms
 
 from edubureau.common.context import Channel
@@ -9,6 +11,9 @@ from edubureau.org.models import OrgUnit
 from .choices import LoginEventKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Searchable days: a day outside this range has no log rows and would overflow the time arithmetic.
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2199, 12, 31)
 
 
 class _SearchForm(forms.Form):
@@ -24,6 +29,10 @@ class _SearchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("date_from", "date_to"):
+            day = data.get(name)
+            if day and not FIRST_DAY <= day <= LAST_DAY:
+                self.add_error(name, f"请填写{FIRST_DAY.year}年至{LAST_DAY.year}年之间的日期。")
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "结束日期不能早于开始日期。")

@@ -112,8 +112,9 @@ class BaseDayRowFormSet(forms.BaseFormSet):
         return [{**f.cleaned_data, "line": i + 1} for i, f in filled], [f for _i, f in filled]
 
 
+# absolute_max: a forged TOTAL_FORMS builds at most 60 forms (Django's default allows max_num + 1000).
 DayRowFormSet = forms.formset_factory(
-    DayRowForm, formset=BaseDayRowFormSet, extra=4, max_num=60, validate_max=True
+    DayRowForm, formset=BaseDayRowFormSet, extra=4, max_num=60, absolute_max=60, validate_max=True
 )
 
 

@@ -1,6 +1,9 @@
 import ipaddress
+import re
 
 from . import context
+
+REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def _valid_ip(value):
@@ -38,7 +41,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.META.get("HTTP_X_REQUEST_ID", "")[:64] or context.new_request_id()
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        # A proxy's request id is kept for tracing only when it is a plain token; anything else is replaced.
+        request_id = incoming if REQUEST_ID_RE.fullmatch(incoming) else context.new_request_id()
         channel = context.Channel.API if request.path.startswith("/api/") else context.Channel.WEB
         request.request_id = request_id
         token = context.set_context(

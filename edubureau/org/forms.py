@@ -1,11 +1,13 @@
 """Forms of the org pages. They check input; the services decide and write."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .choices import GroupKind, GroupMemberRole, KindergartenGrade, UnitKind, UnitStatus
 from .models import OrgGroup, OrgUnit
 from .services import UNIT_FIELDS
 
+ID_MAX = 2**63 - 1  # primary keys are 64-bit
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -19,6 +21,20 @@ class UnitChoiceField(forms.ModelChoiceField):
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{'　' * obj.depth}{obj.name}（{obj.get_kind_display()}）"
+
+    def _check_values(self, value):
+        # Django's `pk__in` lookup sends a number beyond 64 bits to the database as is (SQLite raises
+        # OverflowError, a 500): such an id is refused here like any unknown one.
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # Django's own check refuses it
+            if not 1 <= number <= ID_MAX:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
 
 
 class UnitFilterForm(forms.Form):

@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -19,6 +21,9 @@ from .validators import validate_division_code, validate_school_code, validate_u
 
 # Materialized path: one fixed-width segment per level, each the unit's primary key.
 SEGMENT_WIDTH = 8
+# Plausible opening and closing dates (a typo like 0001-01-01 or 9999-12-31 is refused, not stored).
+UNIT_FIRST_DAY = datetime.date(1800, 1, 1)
+UNIT_LAST_DAY = datetime.date(2100, 12, 31)
 
 
 def path_segment(pk):
@@ -173,6 +178,11 @@ class OrgUnit(VersionedModel):
             errors["closed_on"] = "正常办学的单位不应填写撤并/停办日期。"
         if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
             errors["closed_on"] = "撤并/停办日期不能早于设立日期。"
+        for name in ("opened_on", "closed_on"):
+            day = getattr(self, name)
+            if day and not UNIT_FIRST_DAY <= day <= UNIT_LAST_DAY:
+                label = self._meta.get_field(name).verbose_name
+                errors[name] = f"{label}应在{UNIT_FIRST_DAY.year}年至{UNIT_LAST_DAY.year}年之间。"
         if errors:
             raise ValidationError(errors)
 

@@ -9,8 +9,9 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
-from django.http import HttpResponseServerError
+from django.http import HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -27,7 +28,7 @@ from edubureau.accounts.security import LoginRefused, password_expired, sign_in
 from edubureau.audit.choices import LoginEventKind
 from edubureau.audit.models import LoginEvent
 from edubureau.audit.services import record_login
-from edubureau.common.errors import ServiceError
+from edubureau.common.errors import ServiceError, bad_request_message
 from edubureau.org.choices import UnitKind
 from edubureau.org.models import OrgUnit
 
@@ -211,6 +212,24 @@ def home(request):
 
 
 # --- error pages ----------------------------------------------------------------------------------
+
+
+def error_400(request, exception=None):
+    """handler400: what Django refuses before a view runs (bad host, too many fields, too large, NUL).
+
+    Rendered without a RequestContext, like the 500 page: the middleware that sets up the user may not
+    have run. Under /api/ the answer is the API's JSON error."""
+    message = bad_request_message(exception)
+    if request.path.startswith("/api/"):
+        from edubureau.api.errors import error_response
+
+        if isinstance(exception, RequestDataTooBig):
+            return error_response("too_large", message, status=413)
+        return error_response("bad_request", message, status=400)
+    body = loader.get_template("web/400.html").render(
+        {"site_name": settings.EDUBUREAU_SITE_NAME, "message": message}
+    )
+    return HttpResponseBadRequest(body)
 
 
 def error_403(request, exception=None):

@@ -41,3 +41,14 @@ def test_made_up_forwarded_addresses_do_not_escape_the_address_lock_out(settings
     client = Client(HTTP_X_FORWARDED_FOR="198.51.100.99, 192.0.2.9")
     response = client.post(reverse("web:login"), {"username": "guess9", "password": "Wrong#pass123"})
     assert "已锁定" in response.content.decode()
+
+
+def test_a_plain_request_id_from_the_proxy_is_kept(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123.DEF_9")
+    assert response["X-Request-ID"] == "abc-123.DEF_9"
+
+
+def test_a_request_id_with_odd_characters_is_replaced(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="<script>alert(1)</script>")
+    assert response["X-Request-ID"] != "<script>alert(1)</script>"
+    assert len(response["X-Request-ID"]) == 16
