@@ -5,33 +5,28 @@ Expected answers come from the declarations below plus the scoping primitive: a 
 declared permission on the object's unit gets a page (200/302, or a form error for an empty POST);
 everyone else gets 404, exactly as for a missing object. Never a 500.
 
-A URL or an API operation that is not declared here fails `test_every_url_is_declared` /
+Apps declare their own pages and operations in `<app>/authz.py` (see edubureau/common/authz.py); the
+foundation's are below. A URL or an API operation that nobody declared fails `test_every_url_is_declared` /
 `test_every_api_operation_is_declared`: a new view is covered the day it is added.
 """
 
-from dataclasses import dataclass
 from datetime import date
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from edubureau.accounts import scope
 from edubureau.accounts.models import ApiToken, Membership, Role
 from edubureau.audit import services as audit
+from edubureau.common.authz import Op, Route
 from edubureau.common.factories import OrgGroupFactory, OrgUnitFactory, SchoolFactory, make_user
 from edubureau.org.choices import UnitKind
 
 ROLES = ["sysadmin", "leader", "dept_officer", "supervisor", "admin_a", "safety_a", "teacher_a", "admin_b"]
 PAGE = {200, 302}
 FORM_ANSWER = {200, 302, 400, 409, 422}  # an empty POST may be refused with a form error
-
-
-@dataclass(frozen=True)
-class Route:
-    perm: str | None  # the permission the page needs; None: any signed-in user
-    target: str | None = None  # the kind of object the URL names (see TARGETS), None: no object
-    method: str = "get"  # "post": POST-only; "form": a GET form that may answer 422 without input
-    public: bool = False  # answers anonymous visitors too
 
 
 # -- web pages -------------------------------------------------------------------------------------
@@ -87,6 +82,27 @@ URLS = {
     "calendar:day_delete": Route("calendar.manage", "calendar_day", method="post"),
 }
 
+# -- declarations of the other apps (their authz.py) ----------------------------------------------
+
+
+def _app_modules():
+    for config in apps.get_app_configs():
+        try:
+            yield import_module(f"{config.name}.authz")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.authz":
+                raise
+
+
+APP_MODULES = list(_app_modules())
+APP_TARGETS = {}
+APP_BODIES = {}
+for _module in APP_MODULES:
+    URLS.update(getattr(_module, "URLS", {}))
+    APP_TARGETS.update(getattr(_module, "TARGETS", {}))
+    APP_BODIES.update(getattr(_module, "BODIES", {}))
+
+
 # Namespaces served by the API (covered operation by operation below).
 API_NAMESPACES = {"api"}
 
@@ -126,6 +142,8 @@ def other_county(db):
 
 def make_target(kind, unit, requester):
     """(url kwargs, unit the object belongs to or None) for an object of `kind` at `unit`."""
+    if kind in APP_TARGETS:
+        return APP_TARGETS[kind](unit, requester)
     if kind == "unit":
         return {"pk": unit.pk}, unit
     if kind == "group":
@@ -270,7 +288,12 @@ def test_anonymous_visitor_is_sent_to_login(name, client, county, other_county):
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n, r in URLS.items() if r.target in {"unit", "group", "user", "audit_event", "role"})
+    "name",
+    sorted(
+        n
+        for n, r in URLS.items()
+        if r.target in {"unit", "group", "user", "audit_event", "role", *APP_TARGETS}
+    ),
 )
 def test_missing_object_gets_the_same_404_as_an_out_of_scope_one(name, client, sysadmin):
     client.force_login(sysadmin)
@@ -282,14 +305,6 @@ def test_missing_object_gets_the_same_404_as_an_out_of_scope_one(name, client, s
 
 
 # -- API operations --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Op:
-    perm: str | None
-    target: str | None = None  # object named by {id}
-    body: str | None = None  # how to build the request body (see api_body)
-    lists: str | None = None  # a list endpoint: which kind of object must appear only when in scope
 
 
 API = {
@@ -312,6 +327,11 @@ API = {
 }
 
 
+# The other apps' operations (their authz.py).
+for _module in APP_MODULES:
+    API.update(getattr(_module, "API", {}))
+
+
 def api_operations():
     from edubureau.api import operations
 
@@ -326,6 +346,8 @@ def test_every_api_operation_is_declared():
 
 
 def api_body(kind, unit, counter):
+    if kind in APP_BODIES:
+        return APP_BODIES[kind](unit, counter)
     if kind == "user_create":
         return {"unit": unit.pk, "username": f"matrix{counter}", "real_name": "矩阵测试"}
     if kind == "unit_create":
