@@ -123,9 +123,37 @@ def build_county(*, seed=DEFAULT_SEED, log=None):
         clock.lap("用户与角色", f"{len(plan.users)} 个用户")
         _school_calendar(admin)
         clock.lap("校历", "2025—2026、2026—2027学年及其学期")
+        for label, build in app_demo_builders():
+            summary = build(admin=admin, units=units, seed=seed)
+            clock.lap(label, summary or "")
         result = _result(plan, clock)
         _record_build(plan, result, root)
     return result
+
+
+def app_demo_builders():
+    """(label, build) of every app with a `demo.py` that defines `build(*, admin, units, seed)`.
+
+    Each runs inside the county build, after the org tree, users and calendar exist, on channel
+    "command". `units` maps the plan's keys to OrgUnit rows; `build` returns a short summary line.
+    Apps are visited in INSTALLED_APPS order, so an app can rely on the records of the apps before it.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    builders = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("edubureau.") or config.name == "edubureau.demo":
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        builders.append((getattr(module, "LABEL", config.verbose_name), module.build))
+    return builders
 
 
 def _school_calendar(admin):
