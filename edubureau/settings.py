@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "edubureau.audit",
     "edubureau.calendar",
     "edubureau.web",
+    "edubureau.safety",
+    "edubureau.inspections",
+    "edubureau.incidents",
     "edubureau.demo",
 ]
 

@@ -118,10 +118,16 @@ errors.install(api)
 
 def _add_routers():
     from edubureau.accounts.api import router as accounts_router
+    from edubureau.incidents.api import router as incidents_router
+    from edubureau.inspections.api import router as inspections_router
     from edubureau.org.api import router as org_router
+    from edubureau.safety.api import router as safety_router
 
     api.add_router("/", accounts_router)
     api.add_router("/org", org_router)
+    api.add_router("/inspections", inspections_router)
+    api.add_router("/safety", safety_router)
+    api.add_router("/incidents", incidents_router)
 
 
 _add_routers()

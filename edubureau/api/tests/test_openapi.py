@@ -73,7 +73,7 @@ def test_every_list_is_paginated_with_limit_and_offset(schema):
         for method, op in methods.items()
         if method == "get" and op["operationId"].startswith("list_")
     ]
-    assert len(lists) == 5
+    assert len(lists) >= 5  # the foundation's lists; domain apps add their own
     for path, op in lists:
         params = {p["name"]: p for p in op["parameters"]}
         assert params["limit"]["schema"]["maximum"] == 500, path
