@@ -93,6 +93,10 @@ def build(args):
             )
         )
     Hazard.objects.bulk_create(rows, batch_size=5000)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # planner statistics, as a live database has them
+        cursor.execute("ANALYZE")
     print(
         f"built {OrgUnit.objects.count()} units, {Hazard.objects.count()} hazards, {len(visit_ids)} visits "
         f"in {time.perf_counter() - started:.1f}s"
@@ -100,25 +104,38 @@ def build(args):
 
 
 def build_visits(args, schools, rng):
-    """A campaign with teams and visits, bulk-inserted (only if the inspections app is installed)."""
+    """A survey campaign over every school with teams and recorded visits, bulk-inserted."""
+    from edubureau.accounts.models import User
     from edubureau.inspections import models as m
+    from edubureau.org.models import OrgUnit
 
-    campaign = (
-        m.Campaign.objects.create(**m.bench_campaign_fields())
-        if hasattr(m, "bench_campaign_fields")
-        else None
+    admin = User.objects.get(username="admin")
+    department = OrgUnit.objects.filter(kind="department").first() or OrgUnit.objects.get(depth=0)
+    template = m.ChecklistTemplate.objects.create(owner=department, name="开学安全检查表", created_by=admin)
+    campaign = m.Campaign.objects.create(
+        name="秋季开学安全大检查",
+        theme="semester_start",
+        mode="survey",
+        start=datetime.date(2026, 9, 1),
+        end=datetime.date(2026, 10, 31),
+        department=department,
+        template=template,
+        target_rule="all",
+        status="open",
+        created_by=admin,
     )
-    if campaign is None:
-        return []
-    team = m.Team.objects.create(campaign=campaign, name="第一督查组")
+    m.CampaignTarget.objects.bulk_create([m.CampaignTarget(campaign=campaign, school_id=s) for s in schools])
+    teams = m.Team.objects.bulk_create(
+        [m.Team(campaign=campaign, name=f"第{n}督查组") for n in range(1, 101)]
+    )
     m.Visit.objects.bulk_create(
         [
             m.Visit(
                 campaign=campaign,
-                team=team,
+                team=rng.choice(teams),
                 school_id=rng.choice(schools),
                 visited_on=datetime.date(2026, 9, 1) + datetime.timedelta(days=rng.randrange(60)),
-                people_present=3,
+                present_count=rng.randrange(2, 6),
                 status="recorded",
             )
             for _ in range(args.visits)
@@ -231,6 +248,39 @@ def main():
         args.repeat,
     )
     ratio(ours, base)
+
+    from django.apps import apps as django_apps
+
+    if django_apps.is_installed("edubureau.inspections"):
+        from edubureau.inspections import figures
+        from edubureau.inspections.models import Campaign
+
+        campaign = Campaign.objects.get()
+        visits_table = "inspections_visit"
+
+        def campaign_figures():
+            return {
+                name: f.func(Campaign.objects.filter(pk=campaign.pk), user=leader, today=today)
+                for name, f in figures.FIGURES.items()
+            }
+
+        ours = measure("campaign figures (all named figures, as the leader)", campaign_figures, args.repeat)
+        base = measure(
+            "  bare SQL: visits, person-visits, schools covered, hazards",
+            lambda: (
+                bare(
+                    f"SELECT COUNT(*), SUM(present_count), COUNT(DISTINCT school_id) FROM {visits_table} WHERE campaign_id = %s",
+                    [campaign.pk],
+                )(),
+                bare(
+                    f"SELECT status, COUNT(*) FROM {table} WHERE source_type = 'inspections.visit' GROUP BY status"
+                )(),
+            ),
+            args.repeat,
+        )
+        ratio(ours, base)
+        ours = measure("campaign page /inspections/<id>/", page(f"/inspections/{campaign.pk}/"), args.repeat)
+        ratio(ours, base)
 
     since = today - datetime.timedelta(days=30)
     n_month = Hazard.objects.filter(found_on__gte=since).count()

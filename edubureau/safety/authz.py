@@ -9,7 +9,7 @@ from PIL import Image
 
 from edubureau.common.authz import Op, Route
 
-from .permissions import IMPORT, RECTIFY, REPORT, SUPERVISE, VERIFY, VIEW
+from .permissions import CONFIG, IMPORT, RECTIFY, REPORT, SUPERVISE, VERIFY, VIEW
 
 URLS = {
     "safety:hazard_list": Route(VIEW),
@@ -26,6 +26,8 @@ URLS = {
     "safety:hazard_void": Route(VERIFY, "hazard"),
     "safety:hazard_attach": Route(REPORT, "hazard", method="post"),
     "safety:attachment": Route(VIEW, "hazard_attachment"),
+    "safety:category_list": Route(CONFIG),
+    "safety:category_edit": Route(CONFIG, "hazard_category"),
     "safety:supervision_list": Route(VIEW),
     "safety:supervision_edit": Route(SUPERVISE, "supervision"),
     "safety:supervision_progress": Route(SUPERVISE, "supervision", method="post"),
@@ -103,7 +105,15 @@ def _supervision_target(unit, requester):
     return {"pk": supervision.pk}, unit
 
 
+def _category_target(unit, requester):
+    """Categories are county-wide configuration: the permission decides, not the unit."""
+    from .models import HazardCategory
+
+    return {"pk": HazardCategory.objects.get(code="fire").pk}, None
+
+
 TARGETS = {
+    "hazard_category": _category_target,
     "hazard": _hazard_target,
     "hazard_attachment": _attachment_target,
     "supervision": _supervision_target,

@@ -6,6 +6,7 @@ RECTIFY = "safety.hazard.rectify"
 VERIFY = "safety.hazard.verify"
 SUPERVISE = "safety.hazard.supervise"
 IMPORT = "safety.hazard.import"
+CONFIG = "safety.config"
 
 PERMISSIONS = (
     (VIEW, "查看安全隐患台账"),
@@ -14,6 +15,7 @@ PERMISSIONS = (
     (VERIFY, "复核销号安全隐患"),
     (SUPERVISE, "重大隐患挂牌督办"),
     (IMPORT, "导入安全隐患"),
+    (CONFIG, "维护隐患类别（全县配置）"),
 )
 
 ROLE_GRANTS = {
@@ -22,5 +24,5 @@ ROLE_GRANTS = {
     "department_staff": [VIEW, REPORT, VERIFY, SUPERVISE, IMPORT],
     "leader": [VIEW, SUPERVISE],
     "supervisor": [VIEW, REPORT],
-    "system_admin": [VIEW],
+    "system_admin": [VIEW, CONFIG],
 }

@@ -909,3 +909,60 @@ def supervision_lift(*, actor, supervision, note="", channel=None, at=None):
     note = _text(note, "note") or "隐患已整改销号，摘牌。"
     _lift(supervision, actor=actor, at=now, note=note, channel=channel)
     return supervision
+
+
+# --- categories (county-wide configuration) ------------------------------------------------------
+
+CATEGORY_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,29}$")
+
+
+def _require_config(actor):
+    if not scope.user_has_root_perm(actor, P.CONFIG):
+        raise NotFoundError()
+
+
+def _category_fields(*, name, sort_order):
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("请填写类别名称。", field="name")
+    if len(name) > 30:
+        raise ServiceError("类别名称不能超过30个字。", field="name")
+    try:
+        sort_order = int(sort_order)
+    except (TypeError, ValueError):
+        raise ServiceError("排序应为整数。", field="sort_order") from None
+    if not 0 <= sort_order <= 9999:
+        raise ServiceError("排序应在0到9999之间。", field="sort_order")
+    return name, sort_order
+
+
+@transaction.atomic
+def category_create(*, actor, code, name, sort_order=100, channel=None):
+    """A new hazard category for the whole county (regions list their own)."""
+    _require_config(actor)
+    code = (code or "").strip()
+    if not CATEGORY_CODE_RE.match(code):
+        raise ServiceError("编码应以小写字母开头，由小写字母、数字和下划线组成，2-30位。", field="code")
+    name, sort_order = _category_fields(name=name, sort_order=sort_order)
+    if HazardCategory.objects.filter(code=code).exists():
+        raise ServiceError(f"编码“{code}”已被使用。", field="code")
+    if HazardCategory.objects.filter(name=name).exists():
+        raise ServiceError(f"类别“{name}”已存在。", field="name")
+    category = HazardCategory.objects.create(code=code, name=name, sort_order=sort_order)
+    audit.record(actor=actor, action="safety.category.create", obj=category, channel=channel)
+    return category
+
+
+@transaction.atomic
+def category_update(*, actor, category, name, sort_order, is_active, channel=None):
+    """Rename, reorder or switch off a category. Its code and the hazards filed under it stay."""
+    _require_config(actor)
+    category = HazardCategory.objects.select_for_update().get(pk=category.pk)
+    name, sort_order = _category_fields(name=name, sort_order=sort_order)
+    if HazardCategory.objects.filter(name=name).exclude(pk=category.pk).exists():
+        raise ServiceError(f"类别“{name}”已存在。", field="name")
+    before = audit.snapshot(category)
+    category.name, category.sort_order, category.is_active = name, sort_order, bool(is_active)
+    category.save()
+    audit.record(actor=actor, action="safety.category.update", obj=category, before=before, channel=channel)
+    return category

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_config
 
 app_name = "safety"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("hazards/<int:pk>/void/", views.hazard_void, name="hazard_void"),
     path("hazards/<int:pk>/attach/", views.hazard_attach, name="hazard_attach"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("categories/", views_config.category_list, name="category_list"),
+    path("categories/<int:pk>/edit/", views_config.category_edit, name="category_edit"),
     path("supervision/", views.supervision_list, name="supervision_list"),
     path("supervision/<int:pk>/edit/", views.supervision_edit, name="supervision_edit"),
     path("supervision/<int:pk>/progress/", views.supervision_progress, name="supervision_progress"),
