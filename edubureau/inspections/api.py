@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
@@ -16,14 +17,18 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from edubureau.accounts import scope
+from edubureau.accounts.models import User
 from edubureau.api.pagination import LimitOffset
 from edubureau.api.schemas import InputSchema, NamedRef, ObjectId, PathId, UnitRef, errors, unit_ref
+from edubureau.common.errors import ServiceError
+from edubureau.org.choices import SCHOOL_KINDS, UnitKind
+from edubureau.org.models import OrgGroup, OrgUnit
 from edubureau.org.scoping import get_visible_or_404
 
 from . import figures, selectors, services
-from .choices import CampaignStatus, Mode, Theme, VisitStatus
-from .models import CampaignTarget, SelfCheck, TeamAssignment, TeamMember, Visit
-from .perms import SELF_CHECK, VIEW, VISIT
+from .choices import CampaignStatus, MemberKind, Mode, TargetRule, Theme, VisitStatus
+from .models import CampaignTarget, ChecklistTemplate, SelfCheck, TeamAssignment, TeamMember, Visit
+from .perms import MANAGE, SELF_CHECK, VIEW, VISIT
 
 router = Router()
 
@@ -33,6 +38,9 @@ SELF_CHECK_TAG = ["学校自查"]
 
 MAX_ANSWERS = 500
 MAX_FINDINGS = 100
+MAX_TARGET_SCHOOLS = 2000
+MAX_TEAM_MEMBERS = 30
+VERSION_FIELD = Field(None, ge=1, le=2**31 - 1, description="读取时的版本号；他人已修改时返回 409")
 
 
 def _require_perm(user, perm):
@@ -362,6 +370,120 @@ class SelfCheckIn(InputSchema):
     version: int | None = Field(None, ge=1, le=2**31 - 1, description="读取时的版本号")
 
 
+SchoolKind = Literal[tuple(value for value, _ in UnitKind.choices if value in SCHOOL_KINDS)]
+
+
+class CampaignFieldsIn(InputSchema):
+    """The campaign's fields as the web form takes them (every one optional: the PATCH body)."""
+
+    name: str | None = Field(None, max_length=100, description="活动名称")
+    theme: Theme | None = Field(None, description="检查主题")
+    mode: Mode | None = Field(None, description="检查方式")
+    start: datetime.date | None = Field(None, description="开始日期")
+    end: datetime.date | None = Field(None, description="结束日期")
+    department: ObjectId | None = Field(None, description="牵头科室编号")
+    template: ObjectId | None = Field(None, description="检查表编号")
+    description: str | None = Field(None, max_length=5000, description="检查要求")
+    self_check_required: bool | None = Field(None, description="是否要求学校自查（“自查”方式总是要求）")
+    self_check_due: datetime.date | None = Field(
+        None, description="自查截止日期（在活动期间内；不填以结束日期为准）"
+    )
+    target_rule: TargetRule | None = Field(
+        None,
+        description="检查对象：all 全部学校 / kinds 按学校类型 / group 按分组 / list 指定学校 / sample 随机抽取",
+    )
+    target_kinds: list[SchoolKind] | None = Field(
+        None, max_length=20, description="学校类型（按类型或随机抽取时）"
+    )
+    target_group: ObjectId | None = Field(None, description="单位分组编号（按分组或随机抽取时）")
+    target_schools: list[ObjectId] | None = Field(
+        None, max_length=MAX_TARGET_SCHOOLS, description="指定学校的编号（指定学校时）"
+    )
+    sample_size: int | None = Field(None, ge=1, le=10000, description="随机抽取的学校数")
+    sample_seed: int | None = Field(
+        None, ge=0, le=services.MAX_SAMPLE_SEED, description="随机种子；不填则启动时生成"
+    )
+
+
+class CampaignCreateIn(CampaignFieldsIn):
+    name: str = Field(max_length=100, description="活动名称")
+    theme: Theme = Field(description="检查主题")
+    mode: Mode = Field(description="检查方式")
+    start: datetime.date = Field(description="开始日期")
+    end: datetime.date = Field(description="结束日期")
+    department: ObjectId = Field(description="牵头科室编号")
+    template: ObjectId = Field(description="检查表编号")
+    target_rule: TargetRule = Field(TargetRule.ALL, description="检查对象规则（默认全部学校）")
+
+
+class CampaignPatchIn(CampaignFieldsIn):
+    version: int = Field(ge=1, le=2**31 - 1, description="读取时的版本号；他人已修改时返回 409")
+
+
+class CampaignOpenIn(InputSchema):
+    version: int | None = VERSION_FIELD
+
+
+class CampaignCloseIn(InputSchema):
+    note: str = Field("", max_length=5000, description="总结说明")
+    version: int | None = VERSION_FIELD
+
+
+class MemberIn(InputSchema):
+    kind: MemberKind = Field(description="staff 局机关人员 / supervisor 责任督学 / expert 外聘专家")
+    user: ObjectId | None = Field(None, description="系统用户编号（外聘专家不填）")
+    name: str = Field("", max_length=40, description="姓名（外聘专家必填）")
+    affiliation: str = Field("", max_length=100, description="单位/职务")
+    is_leader: bool = Field(False, description="是否组长（须有且只有一名）")
+
+
+class TeamCreateIn(InputSchema):
+    name: str = Field(max_length=60, description="组名")
+    note: str = Field("", max_length=200, description="分工说明")
+    members: list[MemberIn] = Field(max_length=MAX_TEAM_MEMBERS, description="成员")
+    schools: list[ObjectId] = Field(
+        default_factory=list,
+        max_length=MAX_TARGET_SCHOOLS,
+        description="分配检查的学校编号（须是活动的检查对象；活动启动后才能分配）",
+    )
+    planned_on: datetime.date | None = Field(None, description="计划检查日期（在活动期间内）")
+
+
+class TeamMemberOut(Schema):
+    kind: str
+    user: int | None
+    name: str
+    affiliation: str
+    is_leader: bool
+
+    @staticmethod
+    def resolve_user(obj):
+        return obj.user_id
+
+
+class TeamOut(Schema):
+    id: int
+    campaign: NamedRef
+    name: str
+    note: str
+    members: list[TeamMemberOut]
+    schools: list[UnitRef] = Field(description="分配检查的学校")
+    version: int
+
+    @staticmethod
+    def resolve_campaign(obj):
+        return {"id": obj.campaign_id, "name": obj.campaign.name}
+
+    @staticmethod
+    def resolve_members(obj):
+        return list(obj.members.all())
+
+    @staticmethod
+    def resolve_schools(obj):
+        assignments = obj.assignments.select_related("school").order_by("school__path")
+        return [unit_ref(a.school) for a in assignments]
+
+
 def _answers(payload):
     return [a.model_dump() for a in payload.answers]
 
@@ -447,6 +569,150 @@ def get_campaign_figures(request, id: PathId):
         "by_town": figures.by_town(campaign, user=user, today=today),
         "by_month": figures.by_month(campaign, user=user, today=today),
     }
+
+
+# --- campaign management ----------------------------------------------------------------------------
+
+
+def _campaign_refs(user, data):
+    """Ids in a campaign body → the objects the service takes. Missing and out-of-scope ids get the
+    same field error."""
+    if data.get("department") is not None:
+        department = selectors.department_choices(user).filter(pk=data["department"]).first()
+        if department is None:
+            raise ServiceError("牵头科室不存在或不在您的范围内。", field="department")
+        data["department"] = department
+    if data.get("template") is not None:
+        template = ChecklistTemplate.objects.visible_to(user, MANAGE).filter(pk=data["template"]).first()
+        if template is None:
+            raise ServiceError("检查表不存在或不在您的范围内。", field="template")
+        data["template"] = template
+    if data.get("target_group") is not None:
+        group = OrgGroup.objects.visible_to(user, MANAGE).filter(pk=data["target_group"]).first()
+        if group is None:
+            raise ServiceError("分组不存在或不在您的范围内。", field="target_group")
+        data["target_group"] = group
+    if data.get("target_schools") is not None:
+        wanted = list(dict.fromkeys(data["target_schools"]))
+        schools = list(selectors.school_choices(user).filter(pk__in=wanted))
+        if len(schools) != len(wanted):
+            raise ServiceError("所选学校不存在或不在您的范围内。", field="target_schools")
+        data["target_schools"] = schools
+    return data
+
+
+@router.post(
+    "/campaigns",
+    response={201: CampaignDetailOut, **errors(403, 404, 409, 422)},
+    tags=CAMPAIGNS_TAG,
+    operation_id="create_campaign",
+    summary="新建检查活动",
+)
+def create_campaign(request, payload: CampaignCreateIn):
+    """新建“筹备中”的检查活动（启动前学校看不到）。检查对象规则：all 全部学校；kinds 按学校类型
+    （target_kinds）；group 按分组（target_group）；list 指定学校（target_schools）；sample 随机抽取
+    （sample_size，可按类型、分组缩小候选范围，sample_seed 不填则启动时生成）。"""
+    user = request.user
+    _require_perm(user, MANAGE)
+    data = _campaign_refs(user, payload.model_dump(exclude_none=True))
+    campaign = services.campaign_create(actor=user, **data)
+    return Status(201, selectors.campaign_get(user=user, pk=campaign.pk, perm=MANAGE))
+
+
+@router.patch(
+    "/campaigns/{id}",
+    response={200: CampaignDetailOut, **errors(403, 404, 409, 422)},
+    tags=CAMPAIGNS_TAG,
+    operation_id="update_campaign",
+    summary="修改检查活动",
+)
+def update_campaign(request, id: PathId, payload: CampaignPatchIn):
+    """只修改提交的字段；须提交读取时的 version，他人已修改时返回 409。已启动的活动只能修改名称、
+    检查要求、结束日期和自查截止日期；已结束的不能修改。"""
+    user = request.user
+    campaign = selectors.campaign_get(user=user, pk=id, perm=MANAGE)
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    if not changes:
+        raise ServiceError("请至少提交一个要修改的字段。")
+    services.campaign_update(actor=user, campaign=campaign, version=version, **_campaign_refs(user, changes))
+    return selectors.campaign_get(user=user, pk=id, perm=MANAGE)
+
+
+@router.post(
+    "/campaigns/{id}/open",
+    response={200: CampaignDetailOut, **errors(403, 404, 409, 422)},
+    tags=CAMPAIGNS_TAG,
+    operation_id="open_campaign",
+    summary="启动检查活动",
+)
+def open_campaign(request, id: PathId, payload: CampaignOpenIn):
+    """筹备中 → 进行中：按规则确定检查对象学校（随机抽取时以记录的种子抽取），此后学校可见。"""
+    user = request.user
+    campaign = selectors.campaign_get(user=user, pk=id, perm=MANAGE)
+    services.campaign_open(actor=user, campaign=campaign, version=payload.version)
+    return selectors.campaign_get(user=user, pk=id, perm=MANAGE)
+
+
+@router.post(
+    "/campaigns/{id}/close",
+    response={200: CampaignDetailOut, **errors(403, 404, 409, 422)},
+    tags=CAMPAIGNS_TAG,
+    operation_id="close_campaign",
+    summary="结束检查活动",
+)
+def close_campaign(request, id: PathId, payload: CampaignCloseIn):
+    """进行中 → 已结束：暂存的检查记录和自查保持原样，不计入统计。"""
+    user = request.user
+    campaign = selectors.campaign_get(user=user, pk=id, perm=MANAGE)
+    services.campaign_close(actor=user, campaign=campaign, note=payload.note, version=payload.version)
+    return selectors.campaign_get(user=user, pk=id, perm=MANAGE)
+
+
+def _members(user, members):
+    """Member bodies → the specs team_create takes (users resolved among those the user may see)."""
+    wanted = {m.user for m in members if m.user is not None}
+    users = {u.pk: u for u in User.objects.visible_to(user, "users.view").filter(pk__in=wanted)}
+    specs = []
+    for n, member in enumerate(members, start=1):
+        spec = member.model_dump()
+        if member.user is not None and member.kind != MemberKind.EXPERT:
+            if member.user not in users:
+                raise ServiceError(f"第{n}位成员不存在或已停用。", field="members")
+            spec["user"] = users[member.user]
+        else:
+            spec["user"] = None
+        specs.append(spec)
+    return specs
+
+
+@router.post(
+    "/campaigns/{id}/teams",
+    response={201: TeamOut, **errors(403, 404, 409, 422)},
+    tags=CAMPAIGNS_TAG,
+    operation_id="create_team",
+    summary="组建督查组",
+)
+def create_team(request, id: PathId, payload: TeamCreateIn):
+    """组建活动的督查组（成员中须有且只有一名组长），并可同时分配检查学校（活动启动后，须是本活动
+    尚未分给其他组的检查对象）。任一项不通过则都不保存。"""
+    user = request.user
+    campaign = selectors.campaign_get(user=user, pk=id, perm=MANAGE)
+    with transaction.atomic():
+        team = services.team_create(
+            actor=user,
+            campaign=campaign,
+            name=payload.name,
+            note=payload.note,
+            members=_members(user, payload.members),
+        )
+        if payload.schools:
+            wanted = set(payload.schools)
+            schools = list(OrgUnit.objects.filter(pk__in=wanted))
+            if len(schools) != len(wanted):
+                raise ServiceError("只能分配本活动的检查对象学校。", field="schools")
+            services.team_assign(actor=user, team=team, schools=schools, planned_on=payload.planned_on)
+    return Status(201, selectors.team_get(user=user, pk=team.pk, perm=MANAGE))
 
 
 # --- visits -----------------------------------------------------------------------------------------

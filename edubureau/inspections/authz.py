@@ -46,6 +46,15 @@ API = {
     ("GET", f"{P}/campaigns/{{id}}/targets"): Op(VIEW, "inspection_campaign"),
     ("GET", f"{P}/campaigns/{{id}}/figures"): Op(VIEW, "inspection_campaign"),
     ("GET", f"{P}/campaigns/{{id}}/draw"): Op(VIEW, "inspection_sample_campaign"),
+    ("POST", f"{P}/campaigns"): Op(MANAGE, body="inspection_campaign_create"),
+    ("PATCH", f"{P}/campaigns/{{id}}"): Op(MANAGE, "inspection_campaign", body="inspection_campaign_patch"),
+    ("POST", f"{P}/campaigns/{{id}}/open"): Op(
+        MANAGE, "inspection_campaign", body="inspection_campaign_step"
+    ),
+    ("POST", f"{P}/campaigns/{{id}}/close"): Op(
+        MANAGE, "inspection_campaign", body="inspection_campaign_step"
+    ),
+    ("POST", f"{P}/campaigns/{{id}}/teams"): Op(MANAGE, "inspection_campaign", body="inspection_team"),
     ("GET", f"{P}/visits"): Op(VIEW, lists="inspection_visit"),
     ("GET", f"{P}/visits/{{id}}"): Op(VIEW, "inspection_visit"),
     ("PUT", f"{P}/visits/{{id}}"): Op(VISIT, "inspection_draft_visit", body="inspection_visit"),
@@ -92,7 +101,34 @@ def _visit_body(unit, counter):
     return {"visited_on": (today - datetime.timedelta(days=1)).isoformat(), "present_names": "吴科员、郑督学"}
 
 
+def _campaign_body(unit, counter):
+    start, end = testing.period()
+    return {
+        "name": f"矩阵测试检查{counter}",
+        "theme": "semester_start",
+        "mode": "survey",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "department": testing.department_of(unit).pk,
+        "template": testing.make_template(unit).pk,
+        "target_rule": "list",
+        "target_schools": [unit.pk],
+    }
+
+
+def _team_body(unit, counter):
+    return {
+        "name": f"矩阵督查组{counter}",
+        "members": [{"kind": "expert", "name": "钱专家", "is_leader": True}],
+        "schools": [unit.pk],
+    }
+
+
 BODIES = {
+    "inspection_campaign_create": _campaign_body,
+    "inspection_campaign_patch": lambda unit, counter: {"version": 1, "name": f"矩阵测试{counter}"},
+    "inspection_campaign_step": lambda unit, counter: {},
+    "inspection_team": _team_body,
     "inspection_visit": _visit_body,
     "inspection_self_check": lambda unit, counter: {"note": "矩阵测试", "submit": False},
 }

@@ -1,9 +1,18 @@
 import pytest
 from django.utils import timezone
 
+from edubureau.common.factories import OrgUnitFactory, SchoolFactory
 from edubureau.inspections.choices import Mode
-from edubureau.inspections.models import CampaignTarget, Visit
-from edubureau.inspections.testing import make_campaign, make_self_check, make_team, make_visit
+from edubureau.inspections.models import Campaign, CampaignTarget, TeamAssignment, Visit
+from edubureau.inspections.testing import (
+    make_campaign,
+    make_self_check,
+    make_team,
+    make_template,
+    make_visit,
+    period,
+)
+from edubureau.org.choices import UnitKind
 from edubureau.safety.models import Hazard
 
 from .conftest import items_of
@@ -181,3 +190,144 @@ def test_api_lists_use_a_fixed_number_of_queries(
     client.force_login(dept_officer)
     with django_assert_max_num_queries(9):
         assert client.get(f"{API}/{path}").status_code == 200
+
+
+def patch(client, url, body):
+    return client.patch(url, data=body, content_type="application/json")
+
+
+def campaign_body(county, template, **fields):
+    start, end = period()
+    body = {
+        "name": "秋季开学安全大检查",
+        "theme": "semester_start",
+        "mode": "survey",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "department": county.safety_dept.pk,
+        "template": template.pk,
+        "target_rule": "list",
+        "target_schools": [county.school_a.pk],
+    }
+    body.update(fields)
+    return body
+
+
+def test_officer_creates_edits_opens_and_closes_a_campaign_through_the_api(
+    client, county, dept_officer, template
+):
+    client.force_login(dept_officer)
+    response = post(client, f"{API}/campaigns", campaign_body(county, template, self_check_required=True))
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["status"] == "draft"
+    assert created["self_check_required"] is True
+    url = f"{API}/campaigns/{created['id']}"
+
+    response = patch(client, url, {"version": created["version"], "name": "春季安全大检查"})
+    assert response.status_code == 200, response.content
+    edited = response.json()
+    assert edited["name"] == "春季安全大检查"
+
+    response = post(client, f"{url}/open", {"version": edited["version"]})
+    assert response.status_code == 200, response.content
+    opened = response.json()
+    assert opened["status"] == "open"
+    assert list(
+        CampaignTarget.objects.filter(campaign_id=created["id"]).values_list("school_id", flat=True)
+    ) == [county.school_a.pk]
+
+    response = post(client, f"{url}/close", {"note": "全部完成", "version": opened["version"]})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "closed"
+
+
+def test_an_unannounced_campaign_with_a_self_check_is_refused_in_chinese(
+    client, county, dept_officer, template
+):
+    client.force_login(dept_officer)
+    body = campaign_body(county, template, mode="unannounced", self_check_required=True)
+    response = post(client, f"{API}/campaigns", body)
+    assert response.status_code == 422
+    assert "飞行检查（暗访）不事先通知学校" in response.json()["message"]
+    assert not Campaign.objects.exists()
+
+
+def test_a_template_out_of_scope_is_refused_like_a_missing_one(client, county, dept_officer):
+    client.force_login(dept_officer)
+    bureau = OrgUnitFactory(kind=UnitKind.BUREAU, name="邻县教育局")
+    foreign = make_template(bureau)
+    response = post(client, f"{API}/campaigns", campaign_body(county, template=foreign))
+    assert response.status_code == 422
+    assert response.json()["message"] == "检查表不存在或不在您的范围内。"
+
+
+def test_a_stale_version_on_campaign_edit_gets_409(client, county, dept_officer, new_campaign):
+    campaign = new_campaign(open=False)
+    client.force_login(dept_officer)
+    url = f"{API}/campaigns/{campaign.pk}"
+    assert patch(client, url, {"version": campaign.version, "name": "第一次修改"}).status_code == 200
+    response = patch(client, url, {"version": campaign.version, "name": "第二次修改"})
+    assert response.status_code == 409
+    assert post(client, f"{url}/open", {"version": campaign.version}).status_code == 409
+    campaign.refresh_from_db()
+    assert campaign.name == "第一次修改"
+
+
+def test_school_admin_gets_404_for_campaign_writes(client, county, admin_a, template, new_campaign):
+    campaign = new_campaign()
+    client.force_login(admin_a)
+    url = f"{API}/campaigns/{campaign.pk}"
+    assert post(client, f"{API}/campaigns", campaign_body(county, template)).status_code == 404
+    assert patch(client, url, {"version": campaign.version, "name": "改名"}).status_code == 404
+    assert post(client, f"{url}/close", {}).status_code == 404
+    body = {"name": "第一督查组", "members": [{"kind": "expert", "name": "钱专家", "is_leader": True}]}
+    assert post(client, f"{url}/teams", body).status_code == 404
+
+
+def test_officer_gets_404_for_another_countys_campaign(client, dept_officer):
+    bureau = OrgUnitFactory(kind=UnitKind.BUREAU, name="邻县教育局")
+    town = OrgUnitFactory(kind=UnitKind.TOWN, name="邻县城关镇", parent=bureau)
+    campaign = make_campaign(SchoolFactory(kind=UnitKind.PRIMARY, name="邻县城关小学", parent=town))
+    client.force_login(dept_officer)
+    assert post(client, f"{API}/campaigns/{campaign.pk}/close", {}).status_code == 404
+
+
+def test_officer_forms_a_team_with_members_and_schools(
+    client, county, dept_officer, supervisor, new_campaign
+):
+    campaign = new_campaign()
+    client.force_login(dept_officer)
+    body = {
+        "name": "第一督查组",
+        "members": [
+            {"kind": "staff", "user": dept_officer.pk, "is_leader": True},
+            {"kind": "supervisor", "user": supervisor.pk},
+            {"kind": "expert", "name": "钱建国", "affiliation": "县消防救援大队"},
+        ],
+        "schools": [county.school_a.pk],
+        "planned_on": campaign.start.isoformat(),
+    }
+    response = post(client, f"{API}/campaigns/{campaign.pk}/teams", body)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert [m["name"] for m in data["members"]] == [dept_officer.real_name, supervisor.real_name, "钱建国"]
+    assert [s["id"] for s in data["schools"]] == [county.school_a.pk]
+    assert TeamAssignment.objects.get(team_id=data["id"]).planned_on == campaign.start
+
+
+def test_a_team_with_a_refused_school_is_not_saved(client, county, dept_officer, new_campaign):
+    campaign = new_campaign(target_rule="list", target_schools=[county.school_a])
+    client.force_login(dept_officer)
+    body = {
+        "name": "第一督查组",
+        "members": [{"kind": "expert", "name": "钱建国", "is_leader": True}],
+        "schools": [county.school_b.pk],
+    }
+    response = post(client, f"{API}/campaigns/{campaign.pk}/teams", body)
+    assert response.status_code == 422
+    assert response.json()["message"] == "只能分配本活动的检查对象学校。"
+    assert not campaign.teams.exists()
+    body["members"].append({"kind": "expert", "name": "李专家", "is_leader": True})
+    response = post(client, f"{API}/campaigns/{campaign.pk}/teams", body)
+    assert response.json()["message"] == "请指定一名组长（只能一名）。"
