@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from edubureau.accounts.scope import require_perm
 from edubureau.api.pagination import LimitOffset
 from edubureau.api.schemas import (
     InputSchema,
@@ -165,12 +165,6 @@ class TokenCreateIn(InputSchema):
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _require_perm(user, perm):
-    """A list for a permission the caller lacks entirely is as good as missing (house rule)."""
-    if not scope.user_has_perm(user, perm):
-        raise Http404
-
-
 def _user_detail(actor, pk, perm="users.view"):
     qs = User.objects.select_related("unit").prefetch_related(selectors.current_memberships_prefetch())
     return get_visible_or_404(qs, actor, perm, pk=pk)
@@ -221,7 +215,7 @@ def list_users(request, filters: Query[UserFilters]):
     """您可查看范围内的用户，按单位层级和登录账号排序。"""
     actor = request.user
     q, unit, role, is_active = filters.q, filters.unit, filters.role, filters.is_active
-    _require_perm(actor, "users.view")
+    require_perm(actor, "users.view")
     unit_obj = role_obj = None
     if unit is not None:
         unit_obj = _unit_for(actor, unit, "users.view")

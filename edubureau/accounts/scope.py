@@ -1,5 +1,7 @@
 """What a user may see and do: computed once per request from the user's current memberships."""
 
+from django.http import Http404
+
 from edubureau.org.models import OrgGroupMember
 
 
@@ -74,6 +76,12 @@ def user_scope_prefixes(user, perm):
 
 def user_group_ids(user, perm):
     return {g.group_id for g in _grants(user) if g.group_id and perm in g.perms}
+
+
+def require_perm(user, perm):
+    """A page or operation for a permission the user holds nowhere answers 404, like a missing one."""
+    if not user_has_perm(user, perm):
+        raise Http404("未找到该页面，或您无权访问。")
 
 
 def user_has_perm(user, perm):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from edubureau.audit import services as audit
 from edubureau.audit.choices import LoginEventKind
-from edubureau.common.errors import ForbiddenError, NotFoundError, ServiceError
+from edubureau.common.errors import ForbiddenError, NotFoundError, ServiceError, from_validation_error
 from edubureau.org.choices import UnitKind
 from edubureau.org.models import OrgGroup, OrgUnit
 
@@ -21,16 +21,6 @@ from .choices import RoleScope
 from .models import ApiToken, Membership, PasswordHistory, Role, User, hash_token_secret
 
 USER_FIELDS = ("username", "real_name", "phone", "email", "unit", "is_active", "must_change_password")
-
-
-def _validation_to_service(exc):
-    if hasattr(exc, "error_dict"):
-        details = {
-            field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()
-        }
-        first_field = next(iter(details))
-        return ServiceError(details[first_field][0], field=first_field, details=details)
-    return ServiceError("；".join(exc.messages))
 
 
 def _require_manage(actor, unit):
@@ -111,7 +101,7 @@ def user_create(
         user.full_clean(exclude=["password"])
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise _validation_to_service(exc) from None
+        raise from_validation_error(exc) from None
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.must_change_password = True
@@ -146,7 +136,7 @@ def user_update(*, actor, user, version=None, channel=None, **changes):
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
-        raise _validation_to_service(exc) from None
+        raise from_validation_error(exc) from None
     user.bump_version()
     user.save()
     audit.record(actor=actor, action="user.update", obj=user, before=before, channel=channel)
@@ -381,7 +371,7 @@ def role_update(*, actor, role, permissions, name=None, description=None, versio
     try:
         role.full_clean()
     except ValidationError as exc:
-        raise _validation_to_service(exc) from None
+        raise from_validation_error(exc) from None
     role.bump_version()
     role.save()
     audit.record(actor=actor, action="role.update", obj=role, before=before, channel=channel)

@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from edubureau.accounts.scope import require_perm
 from edubureau.common.errors import ServiceError
 from edubureau.org.scoping import get_visible_or_404
 from edubureau.web.utils import add_service_error, paginate
@@ -31,19 +31,13 @@ LOGIN_COLOURS = {
 }
 
 
-def _require_perm(user, perm):
-    """A page for a permission the user holds nowhere answers 404, like a missing page."""
-    if not user_has_perm(user, perm):
-        raise Http404
-
-
 # --- users ----------------------------------------------------------------------------------------
 
 
 @login_required
 def user_list(request):
     actor = request.user
-    _require_perm(actor, "users.view")
+    require_perm(actor, "users.view")
     form = UserFilterForm(request.GET, actor=actor)
     filters = form.filters()
     page_obj = paginate(request, selectors.user_list(actor=actor, **filters))
@@ -94,7 +88,7 @@ def user_detail(request, pk):
 @login_required
 def user_create(request):
     actor = request.user
-    _require_perm(actor, "users.manage")
+    require_perm(actor, "users.manage")
     form = UserCreateForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         try:

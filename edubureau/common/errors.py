@@ -65,3 +65,14 @@ def bad_request_message(exception):
         if isinstance(exception, kinds):
             return message
     return BAD_REQUEST_MESSAGE
+
+
+def from_validation_error(exc):
+    """A Django ValidationError (from full_clean) as a ServiceError on its first field, all kept in details."""
+    if hasattr(exc, "error_dict"):
+        details = {
+            field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()
+        }
+        first_field = next(iter(details))
+        return ServiceError(details[first_field][0], field=first_field, details=details)
+    return ServiceError("；".join(exc.messages))

@@ -6,12 +6,11 @@ Mounted by the project as `api.add_router("/incidents", router)`.
 import datetime
 from decimal import Decimal
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from edubureau.accounts import scope
+from edubureau.accounts.scope import require_perm
 from edubureau.api.pagination import PageParams
 from edubureau.api.schemas import InputSchema, ObjectId, PathId, UnitRef, errors, unit_ref
 from edubureau.common.errors import ServiceError
@@ -25,11 +24,6 @@ TAGS = ["突发事件"]
 VIEW, REPORT, MANAGE = "incidents.view", "incidents.report", "incidents.manage"
 
 People = Field(0, ge=0, le=MAX_PEOPLE)
-
-
-def _require_perm(user, perm):
-    if not scope.user_has_perm(user, perm):
-        raise Http404
 
 
 def _with_standing(incidents):
@@ -238,7 +232,7 @@ class BureauRecordIn(IncidentFactsIn):
 def list_incidents(request, filters: Query[IncidentFilters], page: Query[PageParams]):
     """您可见范围内的突发事件：待签收的在前，其余按事发时间倒序。"""
     user = request.user
-    _require_perm(user, VIEW)
+    require_perm(user, VIEW)
     data = filters.model_dump(exclude_none=True)
     if "school" in data:
         data["school"] = selectors.visible_schools(user).filter(pk=data["school"]).first()
@@ -263,7 +257,7 @@ def list_incidents(request, filters: Query[IncidentFilters], page: Query[PagePar
 def record_incident(request, payload: BureauRecordIn):
     """教育局通过其他渠道掌握、学校未报送的事件；学校补报初报前标记为漏报。"""
     user = request.user
-    _require_perm(user, MANAGE)
+    require_perm(user, MANAGE)
     data = payload.model_dump()
     data["school"] = _school(user, data["school"], MANAGE)
     incident = services.incident_record_by_bureau(actor=user, **data)
@@ -292,7 +286,7 @@ def get_incident(request, id: PathId):
 def report_incident(request, payload: FirstReportIn):
     """学校报送突发事件：一次提交事件信息和初报。"""
     user = request.user
-    _require_perm(user, REPORT)
+    require_perm(user, REPORT)
     data = payload.model_dump()
     data["school"] = _school(user, data["school"], REPORT)
     incident = services.incident_report_first(actor=user, **data)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from edubureau.accounts.scope import user_can, user_has_perm, user_scope_prefixes
+from edubureau.accounts.scope import require_perm, user_can, user_has_perm, user_scope_prefixes
 from edubureau.common.errors import ServiceError
 from edubureau.common.spreadsheets import export_response
 from edubureau.web.utils import add_service_error, paginate
@@ -23,12 +23,6 @@ from .models import IncidentTimeLimit
 from .rules import format_minutes
 
 VIEW, REPORT, MANAGE = "incidents.view", "incidents.report", "incidents.manage"
-
-
-def _require_perm(user, perm):
-    """A page for a permission the user holds nowhere is as good as missing."""
-    if not user_has_perm(user, perm):
-        raise Http404("未找到该页面。")
 
 
 def _limit_lines(limits):
@@ -51,7 +45,7 @@ def _limit_lines(limits):
 def school_list(request):
     """The school's own incidents, newest first, with what is due (phone-friendly)."""
     user = request.user
-    _require_perm(user, REPORT)
+    require_perm(user, REPORT)
     now = timezone.now()
     limits = selectors.limits_by_level()
     page_obj = paginate(request, selectors.incident_list(user=user, perm=REPORT, limits=limits, now=now))
@@ -68,7 +62,7 @@ def school_list(request):
 def report_first(request):
     """The quick first report (初报): the incident and its first report in one form."""
     user = request.user
-    _require_perm(user, REPORT)
+    require_perm(user, REPORT)
     schools = selectors.reportable_schools(user)
     form = FirstReportForm(request.POST or None, schools=schools, user=user)
     if request.method == "POST" and form.is_valid():
@@ -216,7 +210,7 @@ def bulletin(request, pk):
 def _ledger(request):
     """(form, queryset, limits, now, towns, show_place_filters) of the ledger with the request's filters."""
     user = request.user
-    _require_perm(user, VIEW)
+    require_perm(user, VIEW)
     schools = selectors.visible_schools(user)
     towns = selectors.visible_towns(user)
     form = IncidentFilterForm(request.GET, schools=schools, towns=towns)
@@ -366,7 +360,7 @@ def acknowledge(request, pk):
 def record(request):
     """The bureau records an incident the school did not report (漏报 until the school reports)."""
     user = request.user
-    _require_perm(user, MANAGE)
+    require_perm(user, MANAGE)
     schools = selectors.visible_schools(user, MANAGE).active()
     form = BureauRecordForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():

@@ -16,8 +16,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from edubureau.accounts import scope
 from edubureau.accounts.models import User
+from edubureau.accounts.scope import require_perm
 from edubureau.api.pagination import LimitOffset
 from edubureau.api.schemas import InputSchema, NamedRef, ObjectId, PathId, UnitRef, errors, unit_ref
 from edubureau.common.errors import ServiceError
@@ -41,11 +41,6 @@ MAX_FINDINGS = 100
 MAX_TARGET_SCHOOLS = 2000
 MAX_TEAM_MEMBERS = 30
 VERSION_FIELD = Field(None, ge=1, le=2**31 - 1, description="读取时的版本号；他人已修改时返回 409")
-
-
-def _require_perm(user, perm):
-    if not scope.user_has_perm(user, perm):
-        raise Http404
 
 
 # --- schemas ----------------------------------------------------------------------------------------
@@ -505,7 +500,7 @@ def _findings(payload):
 @paginate(LimitOffset)
 def list_campaigns(request, filters: Query[CampaignFilters]):
     """您可见的检查活动，开始日期新的在前。"""
-    _require_perm(request.user, VIEW)
+    require_perm(request.user, VIEW)
     return selectors.campaign_list(user=request.user, **filters.model_dump(exclude_none=True))
 
 
@@ -613,7 +608,7 @@ def create_campaign(request, payload: CampaignCreateIn):
     （target_kinds）；group 按分组（target_group）；list 指定学校（target_schools）；sample 随机抽取
     （sample_size，可按类型、分组缩小候选范围，sample_seed 不填则启动时生成）。"""
     user = request.user
-    _require_perm(user, MANAGE)
+    require_perm(user, MANAGE)
     data = _campaign_refs(user, payload.model_dump(exclude_none=True))
     campaign = services.campaign_create(actor=user, **data)
     return Status(201, selectors.campaign_get(user=user, pk=campaign.pk, perm=MANAGE))
@@ -731,7 +726,7 @@ def _visits(user, perm=VIEW):
 )
 @paginate(LimitOffset)
 def list_visits(request, filters: Query[VisitFilters]):
-    _require_perm(request.user, VIEW)
+    require_perm(request.user, VIEW)
     qs = _visits(request.user)
     if filters.campaign:
         qs = qs.filter(campaign_id=filters.campaign)
@@ -769,7 +764,7 @@ def get_visit(request, id: PathId):
 def list_assignments(request, mine: bool = False, pending: bool = False):
     """进行中活动里您可记录检查的分工。mine=true 只列您所在督查组的；pending=true 只列本组尚未记录检查的学校。"""
     user = request.user
-    _require_perm(user, VISIT)
+    require_perm(user, VISIT)
     recorded = Visit.objects.filter(
         team_id=OuterRef("team_id"), school_id=OuterRef("school_id"), status=VisitStatus.RECORDED
     )
@@ -856,7 +851,7 @@ def update_visit(request, id: PathId, payload: VisitUpdateIn):
 @paginate(LimitOffset)
 def list_self_check_targets(request):
     """要求您所在学校自查的检查活动（进行中和已结束的）。"""
-    _require_perm(request.user, SELF_CHECK)
+    require_perm(request.user, SELF_CHECK)
     return selectors.my_self_checks(user=request.user)
 
 

@@ -12,7 +12,7 @@ from edubureau.accounts.scope import user_can, user_departments, user_has_perm
 from edubureau.common.errors import ServiceError
 from edubureau.common.spreadsheets import export_response
 from edubureau.org.scoping import get_visible_or_404
-from edubureau.web.utils import add_service_error, paginate
+from edubureau.web.utils import add_service_error, paginate, render_form
 
 from . import figures, selectors, services
 from .choices import STATUS_COLOURS, AnswerType, CampaignStatus, SelfCheckStatus, TargetRule, Verdict
@@ -38,11 +38,6 @@ from .models import CampaignTarget, SelfCheck, TeamAssignment, Visit
 from .perms import MANAGE, SELF_CHECK, VIEW, VISIT
 
 PREVIEW_LIMIT = 200
-
-
-def _form_response(request, template, context):
-    status = 422 if request.method == "POST" else 200
-    return render(request, template, context, status=status)
 
 
 def _wants_export(request):
@@ -145,7 +140,7 @@ def campaign_create(request):
         else:
             messages.success(request, f"已新建检查活动“{campaign.name}”（筹备中）。核对检查对象后即可启动。")
             return redirect(campaign)
-    return _form_response(request, "inspections/campaign_form.html", {"form": form})
+    return render_form(request, "inspections/campaign_form.html", {"form": form})
 
 
 def _add_errors(form, exc):
@@ -184,7 +179,7 @@ def campaign_edit(request, pk):
         else:
             messages.success(request, "检查活动已保存。")
             return redirect(campaign)
-    return _form_response(request, "inspections/campaign_form.html", {"form": form, "campaign": campaign})
+    return render_form(request, "inspections/campaign_form.html", {"form": form, "campaign": campaign})
 
 
 @login_required
@@ -490,7 +485,7 @@ def team_create(request, pk):
         else:
             messages.success(request, f"已组建“{team.name}”。下一步为其分配检查学校。")
             return redirect(team)
-    return _form_response(request, "inspections/team_form.html", {"form": form, "campaign": campaign})
+    return render_form(request, "inspections/team_form.html", {"form": form, "campaign": campaign})
 
 
 @login_required
@@ -535,7 +530,7 @@ def team_edit(request, pk):
         else:
             messages.success(request, "督查组已保存。")
             return redirect(team)
-    return _form_response(
+    return render_form(
         request, "inspections/team_form.html", {"form": form, "campaign": team.campaign, "team": team}
     )
 
@@ -576,7 +571,7 @@ def team_assign(request, pk):
     elif request.method == "GET" and not campaign.is_open:
         messages.info(request, "检查活动启动后才能分配学校。")
         return redirect(team)
-    return _form_response(
+    return render_form(
         request,
         "inspections/team_assign.html",
         {"form": form, "team": team, "campaign": campaign, "taken_count": taken.count()},
@@ -765,7 +760,7 @@ def visit_create(request, pk):
         if visit is not None:
             return _after_visit_save(request, visit)
     answers = _posted_answers(request.POST, campaign.template) if request.method == "POST" else {}
-    return _form_response(
+    return render_form(
         request,
         "inspections/visit_form.html",
         {
@@ -836,7 +831,7 @@ def visit_edit(request, pk):
     else:
         answers = selectors.answers_by_item({"visit": visit})
         finding_rows = _finding_rows(findings=selectors.findings_of({"visit": visit}))
-    return _form_response(
+    return render_form(
         request,
         "inspections/visit_form.html",
         {
@@ -945,7 +940,7 @@ def selfcheck_fill(request, pk):
         finding_rows = _finding_rows(findings=selectors.findings_of({"self_check": self_check}))
     else:
         answers, finding_rows = {}, _finding_rows(findings=[])
-    return _form_response(
+    return render_form(
         request,
         "inspections/selfcheck_form.html",
         {
@@ -1046,7 +1041,7 @@ def template_create(request):
         else:
             messages.success(request, f"已新建检查表“{template.name}”，请添加检查项。")
             return redirect(template)
-    return _form_response(request, "inspections/template_form.html", {"form": form})
+    return render_form(request, "inspections/template_form.html", {"form": form})
 
 
 @login_required
@@ -1102,7 +1097,7 @@ def template_edit(request, pk):
             _revision_message(request, template, saved)
             messages.success(request, "检查表已保存。")
             return redirect(saved)
-    return _form_response(request, "inspections/template_form.html", {"form": form, "template": template})
+    return render_form(request, "inspections/template_form.html", {"form": form, "template": template})
 
 
 def _revision_message(request, old, new):
@@ -1137,7 +1132,7 @@ def template_item_add(request, pk):
                     + f"?category={item.category}"
                 )
             return redirect(item.template)
-    return _form_response(
+    return render_form(
         request,
         "inspections/item_form.html",
         {"form": form, "template": template, "known_categories": _known_categories(template)},
@@ -1166,7 +1161,7 @@ def template_item_edit(request, pk):
             _revision_message(request, template, saved.template)
             messages.success(request, "检查项已保存。")
             return redirect(saved.template)
-    return _form_response(
+    return render_form(
         request,
         "inspections/item_form.html",
         {"form": form, "template": template, "item": item, "known_categories": _known_categories(template)},

@@ -3,12 +3,11 @@
 import datetime
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from edubureau.accounts import scope
+from edubureau.accounts.scope import require_perm
 from edubureau.api.pagination import LimitOffset
 from edubureau.api.schemas import InputSchema, ObjectId, PathId, UnitRef, errors, unit_ref
 from edubureau.common.errors import ServiceError
@@ -54,11 +53,6 @@ def group_with_members(user, pk):
         Prefetch("memberships", queryset=members, to_attr="visible_memberships")
     )
     return get_visible_or_404(qs, user, "org.view", pk=pk)
-
-
-def _require_perm(user, perm):
-    if not scope.user_has_perm(user, perm):
-        raise Http404
 
 
 # --- schemas ----------------------------------------------------------------------------------------
@@ -225,7 +219,7 @@ class GroupDetailOut(GroupOut):
 @paginate(LimitOffset)
 def list_units(request, filters: Query[UnitFilters]):
     """您可见范围内的单位，按层级顺序排列。"""
-    _require_perm(request.user, "org.view")
+    require_perm(request.user, "org.view")
     qs = units_visible(request.user)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -331,7 +325,7 @@ def move_unit(request, id: PathId, payload: UnitMoveIn):
 @paginate(LimitOffset)
 def list_groups(request, filters: Query[GroupFilters]):
     """学区、督学责任区、教育集团、结对帮扶：您可见其成员单位或在其上有角色的分组。"""
-    _require_perm(request.user, "org.view")
+    require_perm(request.user, "org.view")
     qs = groups_visible(request.user)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)

@@ -7,7 +7,7 @@ from django.db.models.functions import Concat, Substr
 
 from edubureau.accounts import scope
 from edubureau.audit import services as audit
-from edubureau.common.errors import NotFoundError, ServiceError
+from edubureau.common.errors import NotFoundError, ServiceError, from_validation_error
 
 from .choices import GroupMemberRole, UnitKind, UnitStatus
 from .models import OrgGroup, OrgGroupMember, OrgUnit, path_segment
@@ -45,12 +45,6 @@ ALLOWED_PARENTS = {
 SCHOOL_PARENTS = {UnitKind.BUREAU, UnitKind.TOWN}
 
 
-def _validation_error(exc):
-    from edubureau.accounts.services import _validation_to_service
-
-    return _validation_to_service(exc)
-
-
 def _check_parent(kind, parent):
     allowed = ALLOWED_PARENTS.get(kind, SCHOOL_PARENTS)
     parent_kind = parent.kind if parent else None
@@ -76,7 +70,7 @@ def unit_create(*, actor, parent, channel=None, **fields):
     try:
         unit.full_clean(exclude=["path", "depth", "parent"])
     except ValidationError as exc:
-        raise _validation_error(exc) from None
+        raise from_validation_error(exc) from None
     unit.save()
     audit.record(actor=actor, action="org.unit.create", obj=unit, channel=channel)
     return unit
@@ -99,7 +93,7 @@ def unit_update(*, actor, unit, version=None, channel=None, **changes):
     try:
         unit.full_clean(exclude=["path", "depth", "parent"])
     except ValidationError as exc:
-        raise _validation_error(exc) from None
+        raise from_validation_error(exc) from None
     unit.bump_version()
     unit.save()
     audit.record(actor=actor, action="org.unit.update", obj=unit, before=before, channel=channel)
@@ -160,7 +154,7 @@ def unit_close(*, actor, unit, closed_on, reason, channel=None):
     try:
         unit.full_clean(exclude=["path", "depth", "parent"])
     except ValidationError as exc:
-        raise _validation_error(exc) from None
+        raise from_validation_error(exc) from None
     unit.bump_version()
     unit.save()
     audit.record(actor=actor, action="org.unit.close", obj=unit, before=before, note=reason, channel=channel)
@@ -213,7 +207,7 @@ def group_create(*, actor, kind, name, code, description="", members=(), channel
     try:
         group.full_clean()
     except ValidationError as exc:
-        raise _validation_error(exc) from None
+        raise from_validation_error(exc) from None
     group.save()
     for unit, role in pairs:
         OrgGroupMember.objects.create(group=group, unit=unit, role=role)

@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from edubureau.accounts.scope import user_can, user_has_perm
+from edubureau.accounts.scope import require_perm, user_can, user_has_perm
 from edubureau.common.errors import ServiceError
-from edubureau.web.utils import add_service_error
+from edubureau.web.utils import add_service_error, render_form
 
 from . import selectors, services
 from .choices import UnitStatus
@@ -27,20 +27,9 @@ from .models import OrgGroup, OrgGroupMember, OrgUnit
 from .scoping import get_visible_or_404
 
 
-def _require_perm(user, perm):
-    if not user_has_perm(user, perm):
-        raise Http404("未找到该页面，或您无权访问。")
-
-
-def _form_response(request, template, context):
-    """Re-render a form page; 422 after a refused POST."""
-    status = 422 if request.method == "POST" else 200
-    return render(request, template, context, status=status)
-
-
 @login_required
 def tree(request):
-    _require_perm(request.user, "org.view")
+    require_perm(request.user, "org.view")
     form = UnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     data = selectors.org_tree(
@@ -71,7 +60,7 @@ def unit_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_create(request):
-    _require_perm(request.user, "org.manage")
+    require_perm(request.user, "org.manage")
     parents = selectors.manageable_parents(user=request.user)
     initial = {}
     parent_id = request.GET.get("parent")
@@ -90,7 +79,7 @@ def unit_create(request):
         else:
             messages.success(request, f"已新增单位“{unit.name}”。")
             return redirect(unit)
-    return _form_response(request, "org/unit_form.html", {"form": form, "parent": initial.get("parent")})
+    return render_form(request, "org/unit_form.html", {"form": form, "parent": initial.get("parent")})
 
 
 @login_required
@@ -112,7 +101,7 @@ def unit_edit(request, pk):
             messages.success(request, "单位信息已保存。")
             return redirect("org:unit_detail", pk=pk)
     unit.refresh_from_db()  # the form may have changed the instance while validating
-    return _form_response(request, "org/unit_form.html", {"form": form, "unit": unit})
+    return render_form(request, "org/unit_form.html", {"form": form, "unit": unit})
 
 
 @login_required
@@ -136,7 +125,7 @@ def unit_move(request, pk):
                 request, f"已将“{unit.name}”及其下级单位移到“{form.cleaned_data['parent'].name}”之下。"
             )
             return redirect("org:unit_detail", pk=pk)
-    return _form_response(request, "org/unit_move.html", {"form": form, "unit": unit})
+    return render_form(request, "org/unit_move.html", {"form": form, "unit": unit})
 
 
 @login_required
@@ -154,7 +143,7 @@ def unit_close(request, pk):
         else:
             messages.success(request, f"“{unit.name}”已标记为撤并/停办。")
             return redirect("org:unit_detail", pk=pk)
-    return _form_response(request, "org/unit_status.html", {"form": form, "unit": unit, "closing": True})
+    return render_form(request, "org/unit_status.html", {"form": form, "unit": unit, "closing": True})
 
 
 @login_required
@@ -172,7 +161,7 @@ def unit_reopen(request, pk):
         else:
             messages.success(request, f"“{unit.name}”已恢复为正常办学。")
             return redirect("org:unit_detail", pk=pk)
-    return _form_response(request, "org/unit_status.html", {"form": form, "unit": unit, "closing": False})
+    return render_form(request, "org/unit_status.html", {"form": form, "unit": unit, "closing": False})
 
 
 # --- groups -------------------------------------------------------------------------------------
@@ -180,7 +169,7 @@ def unit_reopen(request, pk):
 
 @login_required
 def group_list(request):
-    _require_perm(request.user, "org.view")
+    require_perm(request.user, "org.view")
     form = GroupFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     sections = selectors.group_list(user=request.user, kind=filters.get("kind", ""), q=filters.get("q", ""))
@@ -219,7 +208,7 @@ def _member_candidates(user, exclude_ids=()):
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request):
-    _require_perm(request.user, "org.manage")
+    require_perm(request.user, "org.manage")
     form = GroupCreateForm(request.POST or None, candidates=_member_candidates(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -237,7 +226,7 @@ def group_create(request):
         else:
             messages.success(request, f"已新建分组“{group.name}”。")
             return redirect(group)
-    return _form_response(request, "org/group_form.html", {"form": form})
+    return render_form(request, "org/group_form.html", {"form": form})
 
 
 @login_required
@@ -260,4 +249,4 @@ def group_members(request, pk):
         else:
             messages.success(request, "成员单位已更新。")
             return redirect(group)
-    return _form_response(request, "org/group_form.html", {"form": form, "group": group})
+    return render_form(request, "org/group_form.html", {"form": form, "group": group})

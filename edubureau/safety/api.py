@@ -15,8 +15,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from edubureau.accounts import scope
 from edubureau.accounts.models import User
+from edubureau.accounts.scope import require_perm
 from edubureau.api.pagination import LimitOffset
 from edubureau.api.schemas import ID_MAX, InputSchema, ObjectId, PathId, UnitRef, errors, unit_ref
 from edubureau.common.errors import ServiceError
@@ -33,11 +33,6 @@ router = Router()
 HAZARDS_TAG = ["安全隐患"]
 SUPERVISION_TAG = ["挂牌督办"]
 MAX_VERSION = 2**31 - 1
-
-
-def _require_perm(user, perm):
-    if not scope.user_has_perm(user, perm):
-        raise Http404
 
 
 def _hazard(user, perm, pk):
@@ -407,7 +402,7 @@ def _deadline(payload):
 @paginate(LimitOffset)
 def list_categories(request):
     """启用中的隐患类别（登记时 category 填写其编码）。"""
-    _require_perm(request.user, P.VIEW)
+    require_perm(request.user, P.VIEW)
     return list(HazardCategory.objects.active())
 
 
@@ -421,7 +416,7 @@ def list_categories(request):
 @paginate(LimitOffset)
 def list_hazards(request, filters: Query[HazardFiltersIn]):
     """您可见范围内的隐患，可按学校、类别、等级、状态（含 overdue 逾期）等筛选。"""
-    _require_perm(request.user, P.VIEW)
+    require_perm(request.user, P.VIEW)
     return selectors.hazard_list(request.user, filters.to_filters())
 
 
@@ -446,7 +441,7 @@ def get_hazard(request, id: PathId):
 )
 def figures(request, params: Query[FiguresIn]):
     """您可见范围内的发现数、整改数、当场整改、逾期和整改率；by 可按类别、学校类型、镇街或月份分组。"""
-    _require_perm(request.user, P.VIEW)
+    require_perm(request.user, P.VIEW)
     qs = selectors.hazards_visible(request.user)
     if params.found_from:
         qs = qs.filter(found_on__gte=params.found_from)
@@ -487,7 +482,7 @@ def get_attachment(request, id: PathId):
 )
 def report_hazard(request, payload: HazardReportIn):
     """登记一条隐患（状态为“发现”）。照片请随后用“上传隐患照片”接口上传；重大隐患自动挂牌督办。"""
-    _require_perm(request.user, P.REPORT)
+    require_perm(request.user, P.REPORT)
     school = OrgUnit.objects.filter(pk=payload.school).first()
     hazard = services.hazard_report(
         actor=request.user,
@@ -520,7 +515,7 @@ def report_hazard_with_photos(
     photos: File[list[UploadedFile]] = None,
 ):
     """multipart/form-data：一次提交隐患信息和照片，适合手机现场登记；fixed_on_spot=true 时当场整改销号。"""
-    _require_perm(request.user, P.REPORT)
+    require_perm(request.user, P.REPORT)
     unit = OrgUnit.objects.filter(pk=payload.school).first() if payload.school else None
     hazard = services.hazard_report(
         actor=request.user,
@@ -676,7 +671,7 @@ def _supervision(user, perm, pk):
 @paginate(LimitOffset)
 def list_supervisions(request, active: bool | None = None):
     """您可见范围内挂牌督办的重大隐患；active=true 只列督办中的。"""
-    _require_perm(request.user, P.VIEW)
+    require_perm(request.user, P.VIEW)
     qs = (
         MajorHazardSupervision.objects.visible_to(request.user, P.VIEW)
         .select_related("hazard", "hazard__school", "leader")

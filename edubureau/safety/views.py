@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from edubureau.accounts.scope import user_has_perm, user_has_root_perm, user_perms_on
+from edubureau.accounts.scope import require_perm, user_has_perm, user_has_root_perm, user_perms_on
 from edubureau.common.errors import ServiceError
 from edubureau.common.spreadsheets import export_response
 from edubureau.org.scoping import get_visible_or_404
-from edubureau.web.utils import add_service_error, paginate
+from edubureau.web.utils import add_service_error, paginate, render_form
 
 from . import imports, selectors, services
 from . import permissions as P
@@ -34,16 +34,6 @@ from .forms import (
     VoidForm,
 )
 from .models import Hazard, HazardAttachment, MajorHazardSupervision
-
-
-def _require_perm(user, perm):
-    if not user_has_perm(user, perm):
-        raise Http404("未找到该页面，或您无权访问。")
-
-
-def _form_response(request, template, context):
-    status = 422 if request.method == "POST" else 200
-    return render(request, template, context, status=status)
 
 
 def _hazard_for(user, perm, pk):
@@ -85,7 +75,7 @@ def actions_for(user, hazard):
 
 @login_required
 def hazard_list(request):
-    _require_perm(request.user, P.VIEW)
+    require_perm(request.user, P.VIEW)
     form = HazardFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     qs = selectors.hazard_list(request.user, filters)
@@ -195,7 +185,7 @@ def _export_rows(qs, today):
 
 @login_required
 def hazard_export(request):
-    _require_perm(request.user, P.VIEW)
+    require_perm(request.user, P.VIEW)
     form = HazardFilterForm(request.GET or None, user=request.user)
     today = timezone.localdate()
     qs = selectors.hazard_export_rows(request.user, form.filters(), today)
@@ -214,7 +204,7 @@ def hazard_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_report(request):
-    _require_perm(request.user, P.REPORT)
+    require_perm(request.user, P.REPORT)
     form = HazardReportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -249,7 +239,7 @@ def hazard_report(request):
             if request.POST.get("next") == "again":
                 return redirect("safety:hazard_report")
             return redirect(hazard)
-    return _form_response(request, "safety/hazard_report.html", {"form": form})
+    return render_form(request, "safety/hazard_report.html", {"form": form})
 
 
 # --- detail and transitions -----------------------------------------------------------------------
@@ -283,7 +273,7 @@ def _action_page(
         "multipart": multipart,
         "danger": danger,
     }
-    return _form_response(request, "safety/hazard_action.html", context)
+    return render_form(request, "safety/hazard_action.html", context)
 
 
 def _photos_of(hazard):
@@ -531,7 +521,7 @@ def _supervision_for(user, perm, pk):
 
 @login_required
 def supervision_list(request):
-    _require_perm(request.user, P.VIEW)
+    require_perm(request.user, P.VIEW)
     state = request.GET.get("state", "active")
     active = {"active": True, "lifted": False}.get(state)
     rows = selectors.supervision_list(request.user, active=active)
@@ -641,7 +631,7 @@ def supervision_lift(request, pk):
 
 @login_required
 def overview(request):
-    _require_perm(request.user, P.VIEW)
+    require_perm(request.user, P.VIEW)
     today = timezone.localdate()
     year = request.GET.get("year", "")
     start = end = None
@@ -674,14 +664,14 @@ def overview(request):
 
 @login_required
 def import_template(request):
-    _require_perm(request.user, P.IMPORT)
+    require_perm(request.user, P.IMPORT)
     return imports.template(request.user)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_import(request):
-    _require_perm(request.user, P.IMPORT)
+    require_perm(request.user, P.IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -696,4 +686,4 @@ def hazard_import(request):
             messages.success(request, f"导入成功，共登记{len(hazards)}条隐患。")
             return redirect("safety:hazard_list")
     context = {"form": form, "errors": errors, "columns": imports.columns_help(request.user)}
-    return _form_response(request, "safety/import.html", context)
+    return render_form(request, "safety/import.html", context)
