@@ -5,6 +5,8 @@ from typing import Annotated
 from ninja import Field, Path, Schema
 from pydantic import ConfigDict
 
+from edubureau.common.privacy import mask_phone_tail as mask_phone  # noqa: F401 (API policy)
+
 # Primary keys are 64-bit; a larger number would overflow the database driver (a 500), so it is a 422.
 ID_MAX = 2**63 - 1
 ObjectId = Annotated[int, Field(ge=1, le=ID_MAX)]
@@ -40,15 +42,6 @@ def unit_ref(unit):
 
 def named_ref(obj):
     return {"id": obj.pk, "name": obj.name} if obj is not None else None
-
-
-def mask_phone(phone):
-    """Every character but the last four digits hidden: 13812345678 -> *******5678."""
-    phone = (phone or "").strip()
-    if not phone:
-        return ""
-    keep = 4 if len(phone) > 4 else 0
-    return "*" * (len(phone) - keep) + phone[len(phone) - keep :]
 
 
 def errors(*statuses):

@@ -31,6 +31,15 @@ def mask_phone(value):
     return value[:3] + MASK * (len(value) - 7) + value[-4:]
 
 
+def mask_phone_tail(value):
+    """手机号码 as the API shows it: every character but the last four digits hidden: *******5678."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    keep = 4 if len(value) > 4 else 0
+    return MASK * (len(value) - keep) + value[len(value) - keep :]
+
+
 def mask_name(value):
     """A person's name: keep the surname: 张**."""
     value = (value or "").strip()
